@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+export interface ArtifactSourceType {
+  readonly SourceIdType: string;
+  readonly Value: string;
+}
+
+/**
+ * An artifact's id: 32 lower-case hex characters derived from its Source (the URI plus its
+ * source types, sorted so their order does not matter). The same data therefore gets the same
+ * id — and the same ARN suffix — in every account, which is what cross-account SameAs matching and
+ * "one artifact per source" both rely on.
+ */
+export function artifactId(sourceUri: string, sourceTypes: readonly ArtifactSourceType[] = []): string {
+  const types = sourceTypes.map((t) => `${t.SourceIdType}\u0000${t.Value}`).sort();
+  const hash = createHash('sha256');
+  hash.update(sourceUri);
+  for (const t of types) hash.update(`\u0001${t}`);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** A request id in the shape AWS uses (a v4 UUID). */
+export function requestId(): string {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,261 @@
+/**
+ * The SQLite implementation of StoreTx. better-sqlite3 is synchronous, so each method does its
+ * work at once and returns a settled promise; the store (sqlite-store.ts) makes sure only one
+ * transaction uses the connection at a time.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { Scope } from '../../core/arn.js';
+import type {
+  AssociationRecord,
+  EntityKind,
+  EntityPatch,
+  EntityRef,
+  EntityRecord,
+  LineageGroupRecord,
+  NewAssociation,
+  NewEntity,
+  QuotaResource,
+  Tag,
+  UserContext,
+} from '../../core/model.js';
+import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
+import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
+import { translateSqliteError } from './sqlite-errors.js';
+import type { DbAssociation, DbEntity, DbLineageGroup } from './sqlite-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './sqlite-rows.js';
+
+export class SqliteTx implements StoreTx {
+  private readonly statements = new Map<string, Statement>();
+  private readonly db: Database;
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  /** Prepared statements are cached by their text: preparing costs more than running. */
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private run(sql: string, params: unknown[]): { changes: number; lastInsertRowid: number | bigint } {
+    try {
+      return this.stmt(sql).run(...params);
+    } catch (e) {
+      throw translateSqliteError(e);
+    }
+  }
+
+  getEntityByArn(arn: string): Promise<EntityRecord | undefined> {
+    const row = this.stmt('SELECT * FROM entities WHERE arn = ?').get(arn) as DbEntity | undefined;
+    return Promise.resolve(row && toEntityRecord(row));
+  }
+
+  getEntityRef(arn: string): Promise<EntityRef | undefined> {
+    const row = this.stmt('SELECT id, arn, account, region, kind FROM entities WHERE arn = ?').get(arn) as
+      | { id: number; arn: string; account: string; region: string; kind: EntityKind }
+      | undefined;
+    return Promise.resolve(row);
+  }
+
+  getEntityByName(scope: Scope, kind: EntityKind, name: string): Promise<EntityRecord | undefined> {
+    const row = this.stmt('SELECT * FROM entities WHERE account = ? AND region = ? AND kind = ? AND name = ?').get(
+      scope.account,
+      scope.region,
+      kind,
+      name,
+    ) as DbEntity | undefined;
+    return Promise.resolve(row && toEntityRecord(row));
+  }
+
+  listEntities(query: EntityListQuery): Promise<EntityRecord[]> {
+    const { sql, params } = entityListSql(query);
+    const rows = this.stmt(sql).all(...params) as DbEntity[];
+    return Promise.resolve(rows.map(toEntityRecord));
+  }
+
+  getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined> {
+    const row = this.stmt(
+      `SELECT ${ASSOCIATION_COLUMNS} FROM ${ASSOCIATION_FROM} WHERE a.source_id = ? AND a.destination_id = ?`,
+    ).get(sourceId, destinationId) as DbAssociation | undefined;
+    return Promise.resolve(row && toAssociationRecord(row));
+  }
+
+  listAssociations(query: AssociationListQuery): Promise<AssociationRecord[]> {
+    const { sql, params } = associationListSql(query);
+    const rows = this.stmt(sql).all(...params) as DbAssociation[];
+    return Promise.resolve(rows.map(toAssociationRecord));
+  }
+
+  countAssociationsOf(entityId: number): Promise<number> {
+    const row = this.stmt(
+      `SELECT (SELECT count(*) FROM associations WHERE source_id = ?)
+            + (SELECT count(*) FROM associations WHERE destination_id = ? AND source_id <> ?) AS n`,
+    ).get(entityId, entityId, entityId) as { n: number };
+    return Promise.resolve(row.n);
+  }
+
+  listTags(query: TagListQuery): Promise<Tag[]> {
+    const rows = this.stmt(
+      'SELECT key, value FROM tags WHERE resource_arn = ? AND key > ? ORDER BY key LIMIT ?',
+    ).all(query.resourceArn, query.afterKey ?? '', query.limit) as { key: string; value: string }[];
+    return Promise.resolve(rows.map((r) => ({ Key: r.key, Value: r.value })));
+  }
+
+  countTags(resourceArn: string): Promise<number> {
+    const row = this.stmt('SELECT count(*) AS n FROM tags WHERE resource_arn = ?').get(resourceArn) as { n: number };
+    return Promise.resolve(row.n);
+  }
+
+  getLineageGroup(scope: Scope, name: string): Promise<LineageGroupRecord | undefined> {
+    const row = this.stmt('SELECT * FROM lineage_groups WHERE account = ? AND region = ? AND name = ?').get(
+      scope.account,
+      scope.region,
+      name,
+    ) as DbLineageGroup | undefined;
+    return Promise.resolve(row && toLineageGroupRecord(row));
+  }
+
+  listLineageGroups(scope: Scope): Promise<LineageGroupRecord[]> {
+    const rows = this.stmt('SELECT * FROM lineage_groups WHERE account = ? AND region = ? ORDER BY created_at, name').all(
+      scope.account,
+      scope.region,
+    ) as DbLineageGroup[];
+    return Promise.resolve(rows.map(toLineageGroupRecord));
+  }
+
+  quotaUsage(scope: Scope, resource: QuotaResource): Promise<number> {
+    const row = this.stmt('SELECT used FROM quota_usage WHERE account = ? AND region = ? AND resource = ?').get(
+      scope.account,
+      scope.region,
+      resource,
+    ) as { used: number } | undefined;
+    return Promise.resolve(row?.used ?? 0);
+  }
+
+  insertEntity(e: NewEntity): Promise<EntityRecord> {
+    const result = this.run(
+      `INSERT INTO entities (arn, account, region, kind, name, type, source_uri, status, description, properties,
+         attrs, created_at, created_by, modified_at, modified_by, automatic)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.arn,
+        e.account,
+        e.region,
+        e.kind,
+        e.name,
+        e.type,
+        e.sourceUri,
+        e.status,
+        e.description,
+        JSON.stringify(e.properties),
+        JSON.stringify(e.attrs),
+        e.createdAt,
+        JSON.stringify(e.createdBy),
+        e.modifiedAt,
+        JSON.stringify(e.modifiedBy),
+        e.automatic ? 1 : 0,
+      ],
+    );
+    return Promise.resolve({ ...e, id: Number(result.lastInsertRowid) });
+  }
+
+  updateEntity(id: number, patch: EntityPatch): Promise<void> {
+    const sets: string[] = ['modified_at = ?', 'modified_by = ?'];
+    const params: unknown[] = [patch.modifiedAt, JSON.stringify(patch.modifiedBy)];
+    const column = (name: string, value: unknown): void => {
+      sets.push(`${name} = ?`);
+      params.push(value);
+    };
+    if (patch.name !== undefined) column('name', patch.name);
+    if (patch.type !== undefined) column('type', patch.type);
+    if (patch.status !== undefined) column('status', patch.status);
+    if (patch.description !== undefined) column('description', patch.description);
+    if (patch.properties !== undefined) column('properties', JSON.stringify(patch.properties));
+    if (patch.attrs !== undefined) column('attrs', JSON.stringify(patch.attrs));
+    params.push(id);
+    this.run(`UPDATE entities SET ${sets.join(', ')} WHERE id = ?`, params);
+    return Promise.resolve();
+  }
+
+  deleteEntity(id: number): Promise<void> {
+    this.run('DELETE FROM entities WHERE id = ?', [id]);
+    return Promise.resolve();
+  }
+
+  insertAssociation(a: NewAssociation): Promise<void> {
+    this.run(
+      `INSERT INTO associations (source_id, destination_id, type, account, region, created_at, created_by, automatic)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        a.sourceId,
+        a.destinationId,
+        a.type,
+        a.scope.account,
+        a.scope.region,
+        a.createdAt,
+        JSON.stringify(a.createdBy),
+        a.automatic ? 1 : 0,
+      ],
+    );
+    return Promise.resolve();
+  }
+
+  deleteAssociation(sourceId: number, destinationId: number): Promise<boolean> {
+    const r = this.run('DELETE FROM associations WHERE source_id = ? AND destination_id = ?', [sourceId, destinationId]);
+    return Promise.resolve(r.changes > 0);
+  }
+
+  putTags(resourceArn: string, tags: readonly Tag[]): Promise<void> {
+    for (const t of tags) {
+      this.run(
+        'INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?) ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value',
+        [resourceArn, t.Key, t.Value],
+      );
+    }
+    return Promise.resolve();
+  }
+
+  removeTags(resourceArn: string, keys: readonly string[]): Promise<void> {
+    for (const k of keys) this.run('DELETE FROM tags WHERE resource_arn = ? AND key = ?', [resourceArn, k]);
+    return Promise.resolve();
+  }
+
+  removeAllTags(resourceArn: string): Promise<void> {
+    this.run('DELETE FROM tags WHERE resource_arn = ?', [resourceArn]);
+    return Promise.resolve();
+  }
+
+  ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void> {
+    this.run(
+      `INSERT INTO lineage_groups (account, region, name, arn, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account, region, name) DO NOTHING`,
+      [
+        scope.account,
+        scope.region,
+        name,
+        `arn:aws:sagemaker:${scope.region}:${scope.account}:lineage-group/${name}`,
+        createdAt,
+        JSON.stringify(createdBy),
+      ],
+    );
+    return Promise.resolve();
+  }
+
+  adjustQuotaUsage(scope: Scope, resource: QuotaResource, delta: number, limit: number | null): Promise<boolean> {
+    // A first row can only be inserted within the limit; an existing one only updated within it.
+    if (limit !== null && delta > limit) return Promise.resolve(false);
+    const r = this.run(
+      `INSERT INTO quota_usage (account, region, resource, used) VALUES (?, ?, ?, max(?, 0))
+       ON CONFLICT (account, region, resource) DO UPDATE SET used = max(quota_usage.used + ?, 0)
+       WHERE ? IS NULL OR quota_usage.used + ? <= ?`,
+      [scope.account, scope.region, resource, delta, delta, limit, delta, limit],
+    );
+    return Promise.resolve(r.changes > 0);
+  }
+
+}
