@@ -1,0 +1,123 @@
+/**
+ * Associations: AddAssociation, DeleteAssociation, ListAssociations. An association is a typed,
+ * directed edge, at most one per ordered pair of entities. Both ends must exist; two experiment
+ * entities (experiment, trial, trial component) may not be joined, as in SageMaker.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddAssociation.html
+ */
+import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { ResourceNotFound, ValidationException } from '../../core/errors.js';
+import type { AssociationRecord } from '../../core/model.js';
+import { EXPERIMENT_KINDS } from '../../core/model.js';
+import { UniqueViolation } from '../../storage/store.js';
+import type { ApiDeps } from '../context.js';
+import type { AssociationSummary } from '../generated/types.js';
+import type { OperationTable } from '../operation.js';
+import { readPage } from '../pagination.js';
+import { consumeQuota, releaseQuota } from '../quotas.js';
+import { ENTITY_LABEL, requireEntityRef } from './entities.js';
+
+function summary(a: AssociationRecord): AssociationSummary {
+  return {
+    SourceArn: a.sourceArn,
+    DestinationArn: a.destinationArn,
+    SourceType: a.sourceType ?? undefined,
+    DestinationType: a.destinationType ?? undefined,
+    AssociationType: a.type ?? undefined,
+    SourceName: a.sourceName ?? undefined,
+    DestinationName: a.destinationName ?? undefined,
+    CreationTime: toEpochSeconds(a.createdAt),
+    CreatedBy: a.createdBy,
+  };
+}
+
+export function associationOperations(deps: ApiDeps): OperationTable {
+  const { store, clock } = deps;
+  return {
+    async AddAssociation(input, ctx) {
+      const now = clock.now();
+      return store.transaction(async (tx) => {
+        const source = await requireEntityRef(tx, ctx.scope, input.SourceArn);
+        const destination = await requireEntityRef(tx, ctx.scope, input.DestinationArn);
+        if (EXPERIMENT_KINDS.has(source.kind) && EXPERIMENT_KINDS.has(destination.kind)) {
+          throw new ValidationException(
+            `An association cannot join two experiment entities: ${ENTITY_LABEL[source.kind]} ${source.arn} and ` +
+              `${ENTITY_LABEL[destination.kind]} ${destination.arn}. One end must be an artifact, action or context.`,
+          );
+        }
+        const duplicate = `Association from ${source.arn} to ${destination.arn} already exists.`;
+        try {
+          await tx.insertAssociation({
+            sourceId: source.id,
+            destinationId: destination.id,
+            type: input.AssociationType ?? null,
+            scope: ctx.scope,
+            createdAt: now,
+            createdBy: ctx.user,
+            automatic: false,
+          });
+        } catch (e) {
+          if (e instanceof UniqueViolation) throw new ValidationException(duplicate);
+          throw e;
+        }
+        await consumeQuota(tx, ctx.scope, 'association', deps.config.quotas);
+        return { SourceArn: source.arn, DestinationArn: destination.arn };
+      });
+    },
+
+    async DeleteAssociation(input, ctx) {
+      return store.transaction(async (tx) => {
+        const source = await requireEntityRef(tx, ctx.scope, input.SourceArn);
+        const destination = await requireEntityRef(tx, ctx.scope, input.DestinationArn);
+        const association = await tx.getAssociation(source.id, destination.id);
+        if (!association) {
+          throw new ResourceNotFound(`Association from ${source.arn} to ${destination.arn} does not exist.`);
+        }
+        await tx.deleteAssociation(source.id, destination.id);
+        if (!association.automatic) await releaseQuota(tx, ctx.scope, 'association');
+        return { SourceArn: source.arn, DestinationArn: destination.arn };
+      });
+    },
+
+    async ListAssociations(input, ctx) {
+      const sortBy = input.SortBy ?? 'CreationTime';
+      const page = await store.read((r) =>
+        readPage(
+          'ListAssociations',
+          input,
+          (after, limit) =>
+            r.listAssociations({
+              scope: ctx.scope,
+              sourceArn: input.SourceArn,
+              destinationArn: input.DestinationArn,
+              sourceType: input.SourceType,
+              destinationType: input.DestinationType,
+              associationType: input.AssociationType,
+              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
+              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              sortBy,
+              ascending: input.SortOrder === 'Ascending',
+              after,
+              limit,
+            }),
+          (a) => ({ value: associationSortValue(a, sortBy), id: a.id }),
+        ),
+      );
+      return { AssociationSummaries: page.items.map(summary), NextToken: page.nextToken };
+    },
+  };
+}
+
+function associationSortValue(a: AssociationRecord, sortBy: string): string | number {
+  switch (sortBy) {
+    case 'SourceArn':
+      return a.sourceArn;
+    case 'DestinationArn':
+      return a.destinationArn;
+    case 'SourceType':
+      return a.sourceType ?? '';
+    case 'DestinationType':
+      return a.destinationType ?? '';
+    default:
+      return a.createdAt;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Tags: AddTags, DeleteTags, ListTags, on every entity that has an ARN (associations have none,
+ * so they cannot be tagged). At most 50 tags per resource; keys beginning with `aws:` are reserved.
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html
+ */
+import { ValidationException } from '../../core/errors.js';
+import type { Tag } from '../../core/model.js';
+import type { ApiDeps } from '../context.js';
+import type { OperationTable } from '../operation.js';
+import { decodeNextToken, encodeNextToken } from '../pagination.js';
+import { dedupeTags, requireEntityByArn } from './entities.js';
+
+const MAX_TAGS = 50;
+
+function checkReservedKeys(keys: readonly string[]): void {
+  const reserved = keys.filter((k) => k.toLowerCase().startsWith('aws:'));
+  if (reserved.length > 0) {
+    throw new ValidationException(`Tag keys beginning with 'aws:' are reserved for AWS use: ${reserved.join(', ')}.`);
+  }
+}
+
+export function tagOperations(deps: ApiDeps): OperationTable {
+  const { store } = deps;
+  return {
+    async AddTags(input, ctx) {
+      const tags: Tag[] = dedupeTags(input.Tags);
+      checkReservedKeys(tags.map((t) => t.Key));
+      return store.transaction(async (tx) => {
+        const entity = await requireEntityByArn(tx, ctx.scope, input.ResourceArn);
+        await tx.putTags(entity.arn, tags);
+        const count = await tx.countTags(entity.arn);
+        if (count > MAX_TAGS) {
+          // Throwing rolls the transaction back, so no tag of this request is kept.
+          throw new ValidationException(
+            `Resource ${entity.arn} would have ${count} tags; a resource can have at most ${MAX_TAGS}.`,
+          );
+        }
+        return { Tags: tags };
+      });
+    },
+
+    async DeleteTags(input, ctx) {
+      return store.transaction(async (tx) => {
+        const entity = await requireEntityByArn(tx, ctx.scope, input.ResourceArn);
+        await tx.removeTags(entity.arn, input.TagKeys);
+        return {};
+      });
+    },
+
+    async ListTags(input, ctx) {
+      const pageSize = input.MaxResults ?? MAX_TAGS;
+      return store.read(async (r) => {
+        const entity = await requireEntityByArn(r, ctx.scope, input.ResourceArn);
+        const after = input.NextToken ? decodeNextToken('ListTags', input, input.NextToken) : undefined;
+        const rows = await r.listTags({
+          resourceArn: entity.arn,
+          afterKey: after === undefined ? undefined : String(after.value),
+          limit: pageSize + 1,
+        });
+        if (rows.length <= pageSize) return { Tags: rows };
+        const items = rows.slice(0, pageSize);
+        const last = items[items.length - 1] as Tag;
+        return { Tags: items, NextToken: encodeNextToken('ListTags', input, { value: last.Key, id: last.Key }) };
+      });
+    },
+  };
+}
