@@ -1,0 +1,65 @@
+/**
+ * The `stemma` command. Thin by design: it turns argv into configuration and calls the library.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseQuotaOption } from '../api/quotas.js';
+import { jsonLogger } from '../server/log.js';
+import { startStemma } from '../server/stemma-server.js';
+
+export const DEFAULT_DATA_DIR = join(homedir(), '.stemma');
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}
+
+function quotas(text: string): ReturnType<typeof parseQuotaOption> {
+  try {
+    return parseQuotaOption(text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('stemma')
+    .description('Self-hosted ML lineage tracking that speaks the SageMaker API')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Run the Stemma server on the embedded store')
+    .option('--data <dir>', 'data directory for the embedded database', process.env['STEMMA_DATA'] ?? DEFAULT_DATA_DIR)
+    .option('--host <host>', 'address to listen on', process.env['STEMMA_HOST'] ?? '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, Number(process.env['STEMMA_PORT'] ?? 8080))
+    .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
+    .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
+    .action(async (opts: { data: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; insecure: boolean }) => {
+      const log = jsonLogger();
+      const running = await startStemma({ dataDir: opts.data, host: opts.host, port: opts.port, quotas: opts.quotas, insecure: opts.insecure, log });
+      log.info('stemma listening', { url: running.url, data: opts.data });
+      process.stdout.write(`Stemma is listening on ${running.url} (data: ${opts.data})\n`);
+      const stop = (): void => {
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (e) {
+    process.stderr.write(`stemma: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Who a request comes from. In `open` mode (the default on loopback) any credentials are accepted:
+ * the signature is parsed but not checked, every key maps to account 000000000000, and the access
+ * key becomes the identity recorded in CreatedBy. The region always comes from the credential scope.
+ */
+import type { Scope } from '../core/arn.js';
+import type { UserContext } from '../core/model.js';
+import { parseAuthorization } from './sigv4.js';
+
+export interface Caller {
+  readonly scope: Scope;
+  readonly user: UserContext;
+}
+
+export interface Authenticator {
+  authenticate(headers: Readonly<Record<string, string | undefined>>): Caller;
+}
+
+export const OPEN_MODE_ACCOUNT = '000000000000';
+
+export function openAuthenticator(defaultRegion = 'us-east-1'): Authenticator {
+  return {
+    authenticate(headers) {
+      const credential = parseAuthorization(headers['authorization']);
+      const accessKeyId = credential?.accessKeyId ?? 'anonymous';
+      const account = OPEN_MODE_ACCOUNT;
+      return {
+        scope: { account, region: credential?.region ?? defaultRegion },
+        user: { IamIdentity: { Arn: `arn:aws:iam::${account}:user/${accessKeyId}`, PrincipalId: accessKeyId } },
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The composition root of `stemma serve`: opens the store in the data directory, builds the API
+ * and the HTTP pipeline, and listens. Everything is created here and passed down; nothing is global.
+ */
+import { mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { SageMakerApi } from '../api/service.js';
+import type { QuotaLimits } from '../api/quotas.js';
+import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
+import { createApp } from './app.js';
+import { openAuthenticator } from './auth.js';
+import type { Logger } from './log.js';
+import { jsonLogger } from './log.js';
+import type { ListeningServer } from './node-server.js';
+import { listen } from './node-server.js';
+
+export interface ServeConfig {
+  /** Directory holding the embedded database; created if missing. */
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly quotas: QuotaLimits | null;
+  /** Allow open (unauthenticated) mode on a non-loopback address. */
+  readonly insecure: boolean;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+export interface RunningStemma extends ListeningServer {
+  readonly store: Store;
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, 'stemma.db');
+}
+
+export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
+  const log = config.log ?? jsonLogger();
+  if (!isLoopback(config.host) && !config.insecure) {
+    throw new Error(
+      `Refusing to listen on ${config.host} without authentication: open mode accepts any credentials. ` +
+        'Bind to 127.0.0.1, or pass --insecure if this network is trusted.',
+    );
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = SqliteStore.open({
+    path: databasePath(config.dataDir),
+    onRecovery: (result) => log.info('recovered after an unclean shutdown', { integrityCheck: result }),
+  });
+  try {
+    const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas } });
+    const app = createApp({ api, auth: openAuthenticator(), log });
+    const server = await listen(app, config.port, config.host);
+    return {
+      ...server,
+      store,
+      close: async () => {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
