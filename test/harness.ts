@@ -1,0 +1,90 @@
+/**
+ * Starts a real Stemma server on a free loopback port with a fresh data directory, and gives tests
+ * a real `@aws-sdk/client-sagemaker` client pointed at it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { QuotaLimits } from '../src/api/quotas.js';
+import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
+import { silentLogger } from '../src/server/log.js';
+import type { RunningStemma } from '../src/server/stemma-server.js';
+import { startStemma } from '../src/server/stemma-server.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly running: RunningStemma;
+  client(options?: { accessKeyId?: string; region?: string }): SageMakerClient;
+  /** A raw AWS JSON 1.1 call, for what the SDK would refuse to send. */
+  raw(target: string | undefined, body: string | Buffer, headers?: Record<string, string>): Promise<RawResponse>;
+  close(): Promise<void>;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly json: Record<string, unknown>;
+}
+
+export function tempDir(prefix = 'stemma-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startTestServer(options: { quotas?: QuotaLimits | null; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const running = await startStemma({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
+    insecure: false,
+    log: silentLogger,
+  });
+  const clients: SageMakerClient[] = [];
+  return {
+    url: running.url,
+    dataDir,
+    running,
+    client: ({ accessKeyId = 'AKIDTEST', region = 'us-east-1' } = {}) => {
+      const client = new SageMakerClient({
+        endpoint: running.url,
+        region,
+        credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    raw: async (target, body, headers = {}) => {
+      const res = await fetch(running.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          ...(target === undefined ? {} : { 'x-amz-target': target }),
+          ...headers,
+        },
+        body,
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    close: async () => {
+      for (const c of clients) c.destroy();
+      await running.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a promise that must fail, and returns the AWS error it failed with. */
+export async function awsError(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
