@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [suite…]`: runs the benchmark suites and prints one Markdown table per figure,
+ * each beside baselines measured in the same run (absolute times drift on shared machines).
+ */
+import { cpus } from 'node:os';
+import { ingestBenchmark } from './ingest.js';
+
+const SUITES: Record<string, () => Promise<string>> = {
+  ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length > 0 ? wanted : Object.keys(SUITES);
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (unknown.length > 0) throw new Error(`Unknown benchmark suite(s): ${unknown.join(', ')}. Known: ${Object.keys(SUITES).join(', ')}`);
+  process.stdout.write(`## Stemma benchmarks\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
+  for (const name of names) process.stdout.write(`${await (SUITES[name] as () => Promise<string>)()}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
