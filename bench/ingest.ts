@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
 import { SageMakerApi } from '../src/api/service.js';
 import { systemClock } from '../src/core/clock.js';
 import { artifactId } from '../src/core/ids.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { httpRequest, runLoad } from './http-load.js';
 import { startServerProcess } from './serve-process.js';
 import type { Summary } from './stats.js';
 import { fmt, summarize, table } from './stats.js';
@@ -58,34 +58,20 @@ function workload(client: number, totalPerClient: number, tag: string): Call[] {
 
 const AUTH = `AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261121/${REGION}/sagemaker/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0`;
 
-async function runHttp(url: string, perClient: (client: number) => Call[] | 'ping'): Promise<Summary & { errors: number }> {
-  const pool = new Pool(url, { connections: CLIENTS, pipelining: 1 });
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, client) => {
-      const calls = perClient(client);
-      const list = calls === 'ping' ? Array.from({ length: 8000 }, () => undefined) : calls;
-      for (const call of list) {
-        const t = performance.now();
-        const res = call
-          ? await pool.request({
-              path: '/',
-              method: 'POST',
-              headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `SageMaker.${call.op}`, authorization: AUTH },
-              body: call.body,
-            })
-          : await pool.request({ path: '/ping', method: 'GET' });
-        await res.body.text();
-        latencies.push(performance.now() - t);
-        if (res.statusCode !== 200) errors++;
-      }
-    }),
+function serialize(url: string, calls: readonly Call[]): Buffer[] {
+  const { hostname, port } = new URL(url);
+  return calls.map((call) =>
+    httpRequest(hostname, Number(port), 'POST', '/', {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `SageMaker.${call.op}`,
+      authorization: AUTH,
+    }, call.body),
   );
-  const seconds = (performance.now() - start) / 1000;
-  await pool.close();
-  return { ...summarize(latencies, seconds), errors };
+}
+
+async function runHttp(url: string, perClient: readonly (readonly Buffer[])[]): Promise<Summary & { errors: number }> {
+  const result = await runLoad(url, perClient);
+  return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
 }
 
 async function runInProcess(calls: Call[]): Promise<Summary> {
@@ -142,10 +128,18 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
   const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
   const server = await startServerProcess(['--data', dir, '--quotas', 'off']);
   try {
-    await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
-    const ping = await runHttp(server.url, () => 'ping');
-    const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
-    const inProcess = await runInProcess(Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc')).flat());
+    // Requests are built and serialized before the clock starts, so the figures measure the server.
+    const clients = (tag: string, n: number): Call[][] => Array.from({ length: CLIENTS }, (_, c) => workload(c, n, tag));
+    const { hostname, port } = new URL(server.url);
+    const ping = httpRequest(hostname, Number(port), 'GET', '/ping', {});
+    const warmup = clients('warmup', 500).map((calls) => serialize(server.url, calls));
+    const pings = Array.from({ length: CLIENTS }, () => Array.from({ length: 8000 }, () => ping));
+    const run = clients('run', perClient).map((calls) => serialize(server.url, calls));
+    const inProcessCalls = clients('inproc', perClient).flat();
+    await runHttp(server.url, warmup);
+    const pingResult = await runHttp(server.url, pings);
+    const http = await runHttp(server.url, run);
+    const inProcess = await runInProcess(inProcessCalls);
     const storeOnly = await runStoreOnly(options.requests);
     const row = (name: string, s: Summary, extra = ''): string[] => [
       name, fmt.int(s.count), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p95), fmt.ms(s.p99), extra,
@@ -156,7 +150,7 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
       ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
       [
         row('HTTP, mixed workload', http, `${target}; ${http.errors} non-200`),
-        row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),
+        row('baseline: HTTP GET /ping (same stack)', pingResult, `mixed = ${fmt.ratio(http.perSecond / pingResult.perSecond)} of ping`),
         row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
         row('baseline: store writes only', storeOnly, '1 entity + 1 association per tx'),
       ],
