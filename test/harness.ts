@@ -46,13 +46,20 @@ export function tempDir(prefix = 'stemma-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(options: { quotas?: QuotaLimits | null; dataDir?: string } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  readonly quotas?: QuotaLimits | null;
+  readonly dataDir?: string;
+  /** A PostgreSQL database to share with other servers (as replicas do); kept when the server closes. */
+  readonly db?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const backend = testBackend();
   const dataDir = options.dataDir ?? tempDir();
-  const database: TestDatabase | undefined = backend === 'postgres' ? await freshDatabase() : undefined;
+  const database: TestDatabase | undefined = backend === 'postgres' && !options.db ? await freshDatabase() : undefined;
   const running = await startStemma({
     dataDir,
-    db: database?.url,
+    db: options.db ?? database?.url,
     host: '127.0.0.1',
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,

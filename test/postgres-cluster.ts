@@ -121,7 +121,9 @@ export async function startCluster(options: ClusterOptions): Promise<PostgresClu
     `-k ${dir}`,
     "-c listen_addresses=''",
     '-c max_connections=200',
-    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.durable
+      ? []
+      : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c deadlock_timeout=100ms']),
   ];
   try {
     await run(initdb, ['-D', data, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);

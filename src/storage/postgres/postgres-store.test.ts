@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/postgres-databases.js';
 import type { TestDatabase } from '../../../test/postgres-databases.js';
+import { ValidationException } from '../../core/errors.js';
 import { SQLITE_MIGRATIONS } from '../sqlite/sqlite-migrations.js';
 import { describeStoreContract, entity } from '../store.contract.js';
 import type { Store } from '../store.js';
@@ -109,6 +110,19 @@ describe('PostgresStore', () => {
       const bytewise = [...names].sort();
       expect(listed.map((e) => e.name)).toEqual(bytewise);
       expect((await store.read((r) => r.listTags({ resourceArn: 'arn:t', limit: 10 }))).map((t) => t.Key)).toEqual(bytewise);
+    });
+  });
+
+  it('refuses text holding the NUL character as invalid input, writing nothing', async () => {
+    const url = await database();
+    await withStore(url, async (store) => {
+      await expect(store.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:nul', name: 'a\u0000b' })))).rejects.toBeInstanceOf(
+        ValidationException,
+      );
+      await expect(
+        store.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:nul', properties: { k: 'a\u0000b' } }))),
+      ).rejects.toBeInstanceOf(ValidationException);
+      expect(await store.read((r) => r.getEntityByArn('arn:nul'))).toBeUndefined();
     });
   });
 
