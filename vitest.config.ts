@@ -18,7 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration (sqlite)',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/replicas.test.ts'],
+          // Several servers on one database, and `serve --db`: PostgreSQL only (*.postgres.test.ts).
+          exclude: ['test/**/*.postgres.test.ts'],
           env: { STEMMA_TEST_BACKEND: 'sqlite' },
         },
       },

@@ -30,6 +30,13 @@ export function isRetryable(e: unknown): boolean {
  */
 const NUL_CHARACTER = new Set(['22021', '22P05']);
 
+/**
+ * A value PostgreSQL could not take as its column's type (22P02, e.g. text for a bigint) or that
+ * is beyond it (22003). The shared SQL keeps client values in range (listing.ts), so these are a
+ * last line of defence: bad input must be a 400, never a 500.
+ */
+const BAD_VALUE = new Set(['22P02', '22003']);
+
 /** Turns a driver error into the store's own vocabulary; anything unrecognised passes through. */
 export function translatePostgresError(e: unknown): unknown {
   if (!isPostgresError(e)) return e;
@@ -39,6 +46,9 @@ export function translatePostgresError(e: unknown): unknown {
     return new ValidationException(
       '1 validation error detected: a value contains the NUL character (U+0000), which the PostgreSQL store cannot keep.',
     );
+  }
+  if (BAD_VALUE.has(e.code)) {
+    return new ValidationException('1 validation error detected: a value is out of range or not of the expected type.');
   }
   return e;
 }

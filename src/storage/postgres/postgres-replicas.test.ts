@@ -147,7 +147,8 @@ describe('two PostgreSQL replicas racing', () => {
       await tx.insertEntity(entity({ arn: 'arn:race:lock-b' })),
     ]);
     // Each takes its first entity, waits until the other has too, then takes the other's: PostgreSQL
-    // detects the deadlock and aborts one, which runs again (the barrier is open by then) and succeeds.
+    // detects the deadlock and aborts one (rarely both), which runs again (the barrier is open by
+    // then) and succeeds.
     let arrived = 0;
     let open: () => void = () => undefined;
     const barrier = new Promise<void>((resolve) => (open = resolve));
@@ -161,6 +162,6 @@ describe('two PostgreSQL replicas racing', () => {
         await tx.getEntityByArn(second);
       });
     await Promise.all([lockBoth(replicas[0], 0, a.arn, b.arn), lockBoth(replicas[1], 1, b.arn, a.arn)]);
-    expect(attempts[0]! + attempts[1]!).toBe(3);
+    expect(attempts[0]! + attempts[1]!).toBeGreaterThanOrEqual(3);
   });
 });

@@ -47,6 +47,8 @@ export interface PostgresStoreOptions {
 
 export const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_MAX_ATTEMPTS = 5;
+const CONNECT_TIMEOUT_MS = 30_000;
+const RETRY_JITTER_MS = 10;
 
 /** Any constant works; it only has to be the same in every replica. ("Stemma" in ASCII.) */
 const MIGRATION_LOCK_KEY = 0x5374656d6d61;
@@ -84,7 +86,13 @@ export class PostgresStore implements Store {
   }
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? DEFAULT_POOL_SIZE, types: TYPES });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      // A request waiting this long for a connection fails (a 500) instead of hanging.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      types: TYPES,
+    });
     // Without a listener, an idle connection dropped by the server would crash the process.
     pool.on('error', (e) => options.onConnectionError?.(e.message));
     try {
@@ -98,6 +106,9 @@ export class PostgresStore implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Two victims of one deadlock that ran again at once would take their locks in lockstep
+      // again; a random pause before another attempt breaks the tie.
+      if (attempt > 1) await pause(Math.random() * RETRY_JITTER_MS * attempt);
       const client = await this.connect();
       let broken: Error | undefined;
       try {
@@ -141,6 +152,10 @@ export class PostgresStore implements Store {
     if (this.closed) throw new Error('The store is closed.');
     return this.pool.connect();
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Rolls back; a connection that cannot even do that is returned as broken so the pool drops it. */
