@@ -2,7 +2,9 @@
  * Ingest benchmark (DESIGN §9: at least 10,000 Create and AddAssociation requests/s over HTTP with
  * keep-alive and 8 concurrent clients). The same mixed workload is also run against three
  * baselines in this run: the HTTP stack alone (GET /ping), the API in-process without HTTP, and the
- * bare store writes without validation or protocol.
+ * bare store writes without validation or protocol. Then the same HTTP workload and store writes
+ * run on PostgreSQL: a throwaway cluster from the machine's binaries, with PostgreSQL's durable
+ * defaults (fsync, synchronous commit), on the same machine as the server and the clients.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,10 @@ import { join } from 'node:path';
 import { SageMakerApi } from '../src/api/service.js';
 import { systemClock } from '../src/core/clock.js';
 import { artifactId } from '../src/core/ids.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import type { Store } from '../src/storage/store.js';
+import { startCluster } from '../test/postgres-cluster.js';
 import { httpRequest, runLoad } from './http-load.js';
 import { startServerProcess } from './serve-process.js';
 import type { Summary } from './stats.js';
@@ -69,8 +74,18 @@ function serialize(url: string, calls: readonly Call[]): Buffer[] {
   );
 }
 
-async function runHttp(url: string, perClient: readonly (readonly Buffer[])[]): Promise<Summary & { errors: number }> {
-  const result = await runLoad(url, perClient);
+/**
+ * Runs the mixed workload (or GET /ping) with one lean keep-alive client per list. Requests are
+ * built and serialized before the clock starts, so the figures measure the server.
+ */
+async function runHttp(url: string, perClient: (client: number) => Call[] | 'ping'): Promise<Summary & { errors: number }> {
+  const { hostname, port } = new URL(url);
+  const ping = httpRequest(hostname, Number(port), 'GET', '/ping', {});
+  const requests = Array.from({ length: CLIENTS }, (_, client) => {
+    const calls = perClient(client);
+    return calls === 'ping' ? Array.from({ length: 8000 }, () => ping) : serialize(url, calls);
+  });
+  const result = await runLoad(url, requests);
   return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
 }
 
@@ -93,9 +108,7 @@ async function runInProcess(calls: Call[]): Promise<Summary> {
 }
 
 /** The rows the workload writes, inserted straight into the store: no protocol, no validation, no rules. */
-async function runStoreOnly(count: number): Promise<Summary> {
-  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
-  const store = SqliteStore.open({ path: join(dir, 'stemma.db') });
+async function runStoreOnly(count: number, store: Store): Promise<Summary> {
   const user = { IamIdentity: { PrincipalId: 'AKIDBENCH' } };
   const latencies: number[] = [];
   let prevId: number | undefined;
@@ -118,46 +131,93 @@ async function runStoreOnly(count: number): Promise<Summary> {
     latencies.push(performance.now() - t);
   }
   const seconds = (performance.now() - start) / 1000;
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
   return summarize(latencies, seconds);
 }
 
-export async function ingestBenchmark(options: { requests: number }): Promise<string> {
-  const perClient = Math.ceil(options.requests / CLIENTS);
+async function runSqliteStoreOnly(count: number): Promise<Summary> {
+  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
+  const store = SqliteStore.open({ path: join(dir, 'stemma.db') });
+  try {
+    return await runStoreOnly(count, store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface PostgresResults {
+  readonly http: Summary & { errors: number };
+  readonly storeOnly: Summary;
+}
+
+/** The HTTP workload against a server on PostgreSQL, then the bare store writes on a second database. */
+async function runOnPostgres(perClient: number, storeWrites: number): Promise<PostgresResults> {
+  const cluster = await startCluster({ durable: true });
+  try {
+    await cluster.createDatabase('stemma_http');
+    const server = await startServerProcess(['--db', cluster.url('stemma_http'), '--quotas', 'off']);
+    let http: Summary & { errors: number };
+    try {
+      await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
+      http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+    } finally {
+      await server.stop();
+    }
+    await cluster.createDatabase('stemma_store');
+    const store = await PostgresStore.open({ url: cluster.url('stemma_store') });
+    try {
+      return { http, storeOnly: await runStoreOnly(storeWrites, store) };
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+interface SqliteResults {
+  readonly http: Summary & { errors: number };
+  readonly ping: Summary;
+  readonly inProcess: Summary;
+  readonly storeOnly: Summary;
+}
+
+async function runOnSqlite(perClient: number, storeWrites: number): Promise<SqliteResults> {
   const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
   const server = await startServerProcess(['--data', dir, '--quotas', 'off']);
   try {
-    // Requests are built and serialized before the clock starts, so the figures measure the server.
-    const clients = (tag: string, n: number): Call[][] => Array.from({ length: CLIENTS }, (_, c) => workload(c, n, tag));
-    const { hostname, port } = new URL(server.url);
-    const ping = httpRequest(hostname, Number(port), 'GET', '/ping', {});
-    const warmup = clients('warmup', 500).map((calls) => serialize(server.url, calls));
-    const pings = Array.from({ length: CLIENTS }, () => Array.from({ length: 8000 }, () => ping));
-    const run = clients('run', perClient).map((calls) => serialize(server.url, calls));
-    const inProcessCalls = clients('inproc', perClient).flat();
-    await runHttp(server.url, warmup);
-    const pingResult = await runHttp(server.url, pings);
-    const http = await runHttp(server.url, run);
+    await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
+    const ping = await runHttp(server.url, () => 'ping');
+    const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+    const inProcessCalls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc')).flat();
     const inProcess = await runInProcess(inProcessCalls);
-    const storeOnly = await runStoreOnly(options.requests);
-    const row = (name: string, s: Summary, extra = ''): string[] => [
-      name, fmt.int(s.count), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p95), fmt.ms(s.p99), extra,
-    ];
-    const target = http.perSecond >= 10_000 ? 'meets ≥ 10,000/s' : 'BELOW 10,000/s target';
-    return table(
-      `Ingest: mixed Create*/AddAssociation/Describe, ${CLIENTS} keep-alive clients`,
-      ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
-      [
-        row('HTTP, mixed workload', http, `${target}; ${http.errors} non-200`),
-        row('baseline: HTTP GET /ping (same stack)', pingResult, `mixed = ${fmt.ratio(http.perSecond / pingResult.perSecond)} of ping`),
-        row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
-        row('baseline: store writes only', storeOnly, '1 entity + 1 association per tx'),
-      ],
-    );
+    const storeOnly = await runSqliteStoreOnly(storeWrites);
+    return { http, ping, inProcess, storeOnly };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+export async function ingestBenchmark(options: { requests: number }): Promise<string> {
+  const perClient = Math.ceil(options.requests / CLIENTS);
+  const { http, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
+  // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
+  const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
+  const row = (name: string, s: Summary, extra = ''): string[] => [
+    name, fmt.int(s.count), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p95), fmt.ms(s.p99), extra,
+  ];
+  const target = (s: Summary): string => (s.perSecond >= 10_000 ? 'meets ≥ 10,000/s' : 'BELOW 10,000/s target');
+  return table(
+    `Ingest: mixed Create*/AddAssociation/Describe, ${CLIENTS} keep-alive clients`,
+    ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
+    [
+      row('HTTP, mixed workload (SQLite)', http, `${target(http)}; ${http.errors} non-200`),
+      row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),
+      row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
+      row('baseline: store writes only (SQLite)', storeOnly, '1 entity + 1 association per tx'),
+      row('HTTP, mixed workload (PostgreSQL)', pg.http, `${target(pg.http)}; ${fmt.ratio(pg.http.perSecond / http.perSecond)} of SQLite; ${pg.http.errors} non-200`),
+      row('baseline: store writes only (PostgreSQL)', pg.storeOnly, '1 entity + 1 association per tx, one client'),
+    ],
+  );
+}

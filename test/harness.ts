@@ -1,6 +1,10 @@
 /**
- * Starts a real Stemma server on a free loopback port with a fresh data directory, and gives tests
- * a real `@aws-sdk/client-sagemaker` client pointed at it.
+ * Starts a real Stemma server on a free loopback port with a fresh store, and gives tests a real
+ * `@aws-sdk/client-sagemaker` client pointed at it.
+ *
+ * The store's backend comes from STEMMA_TEST_BACKEND (set per vitest project, see
+ * vitest.config.ts): `sqlite` (default) gives each server a fresh data directory, `postgres` a
+ * fresh database in the run's throwaway PostgreSQL cluster.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +15,19 @@ import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
 import { silentLogger } from '../src/server/log.js';
 import type { RunningStemma } from '../src/server/stemma-server.js';
 import { startStemma } from '../src/server/stemma-server.js';
+import type { TestDatabase } from './postgres-databases.js';
+import { freshDatabase } from './postgres-databases.js';
+
+export type TestBackend = 'sqlite' | 'postgres';
+
+export function testBackend(): TestBackend {
+  return process.env['STEMMA_TEST_BACKEND'] === 'postgres' ? 'postgres' : 'sqlite';
+}
 
 export interface TestServer {
   readonly url: string;
+  readonly backend: TestBackend;
+  /** The embedded store's directory (unused on PostgreSQL). */
   readonly dataDir: string;
   readonly running: RunningStemma;
   client(options?: { accessKeyId?: string; region?: string }): SageMakerClient;
@@ -32,10 +46,20 @@ export function tempDir(prefix = 'stemma-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(options: { quotas?: QuotaLimits | null; dataDir?: string } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  readonly quotas?: QuotaLimits | null;
+  readonly dataDir?: string;
+  /** A PostgreSQL database to share with other servers (as replicas do); kept when the server closes. */
+  readonly db?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const backend = testBackend();
   const dataDir = options.dataDir ?? tempDir();
+  const database: TestDatabase | undefined = backend === 'postgres' && !options.db ? await freshDatabase() : undefined;
   const running = await startStemma({
     dataDir,
+    db: options.db ?? database?.url,
     host: '127.0.0.1',
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
@@ -45,6 +69,7 @@ export async function startTestServer(options: { quotas?: QuotaLimits | null; da
   const clients: SageMakerClient[] = [];
   return {
     url: running.url,
+    backend,
     dataDir,
     running,
     client: ({ accessKeyId = 'AKIDTEST', region = 'us-east-1' } = {}) => {
@@ -73,6 +98,7 @@ export async function startTestServer(options: { quotas?: QuotaLimits | null; da
     close: async () => {
       for (const c of clients) c.destroy();
       await running.close();
+      await database?.drop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parseQuotaOption } from '../api/quotas.js';
 import { jsonLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
+import { describeStore } from '../storage/open-store.js';
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.stemma');
 
@@ -31,17 +32,19 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Run the Stemma server on the embedded store')
+    .description('Run the Stemma server, on the embedded store or on PostgreSQL')
     .option('--data <dir>', 'data directory for the embedded database', process.env['STEMMA_DATA'] ?? DEFAULT_DATA_DIR)
+    .option('--db <url>', 'postgres://user:password@host:port/database: run on PostgreSQL (several replicas may share it) instead of --data', process.env['STEMMA_DB'])
     .option('--host <host>', 'address to listen on', process.env['STEMMA_HOST'] ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, Number(process.env['STEMMA_PORT'] ?? 8080))
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
-    .action(async (opts: { data: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; insecure: boolean }) => {
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; insecure: boolean }) => {
       const log = jsonLogger();
-      const running = await startStemma({ dataDir: opts.data, host: opts.host, port: opts.port, quotas: opts.quotas, insecure: opts.insecure, log });
-      log.info('stemma listening', { url: running.url, data: opts.data });
-      process.stdout.write(`Stemma is listening on ${running.url} (data: ${opts.data})\n`);
+      const running = await startStemma({ dataDir: opts.data, db: opts.db, host: opts.host, port: opts.port, quotas: opts.quotas, insecure: opts.insecure, log });
+      const where = describeStore({ dataDir: opts.data, db: opts.db });
+      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where });
+      process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where})\n`);
       const stop = (): void => {
         running.close().then(
           () => process.exit(0),

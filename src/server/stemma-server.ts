@@ -1,15 +1,14 @@
 /**
- * The composition root of `stemma serve`: opens the store in the data directory, builds the API
- * and the HTTP pipeline, and listens. Everything is created here and passed down; nothing is global.
+ * The composition root of `stemma serve`: opens the store (the embedded one in the data directory,
+ * or PostgreSQL), builds the API and the HTTP pipeline, and listens. Everything is created here and
+ * passed down; nothing is global.
  */
-import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { SageMakerApi } from '../api/service.js';
 import type { QuotaLimits } from '../api/quotas.js';
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
 import { openAuthenticator } from './auth.js';
@@ -19,8 +18,10 @@ import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
 
 export interface ServeConfig {
-  /** Directory holding the embedded database; created if missing. */
+  /** Directory holding the embedded database; created if missing. Unused when `db` is given. */
   readonly dataDir: string;
+  /** A `postgres://` URL: run on that PostgreSQL database (shared by replicas) instead. */
+  readonly db?: string;
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
@@ -41,10 +42,6 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-export function databasePath(dataDir: string): string {
-  return join(dataDir, 'stemma.db');
-}
-
 export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
   const log = config.log ?? jsonLogger();
   if (!isLoopback(config.host) && !config.insecure) {
@@ -53,10 +50,11 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
         'Bind to 127.0.0.1, or pass --insecure if this network is trusted.',
     );
   }
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = SqliteStore.open({
-    path: databasePath(config.dataDir),
+  const store = await openStore({
+    dataDir: config.dataDir,
+    db: config.db,
     onRecovery: (result) => log.info('recovered after an unclean shutdown', { integrityCheck: result }),
+    onBackgroundError: (message) => log.error('store background failure', { message }),
   });
   try {
     const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas } });

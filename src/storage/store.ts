@@ -3,7 +3,8 @@
  * talks to a Store; SQLite and PostgreSQL each implement it with the same file names.
  *
  * Two entry points, both callback-scoped so a backend controls locking and snapshot lifetime:
- * - `transaction(fn)`: read-write, atomic; a throw rolls everything back.
+ * - `transaction(fn)`: read-write, atomic; a throw rolls everything back. `fn` may run more than
+ *   once (PostgreSQL runs it again after a deadlock), so it must do nothing outside the transaction.
  * - `read(fn)`: a consistent snapshot; nothing written during it is visible to it.
  *
  * Uniqueness (ARNs, names per account/region/kind, one association per ordered pair) is enforced

@@ -5,11 +5,31 @@
  * Keyset rather than OFFSET: a page starts strictly after the last row of the previous page in
  * (sort value, id) order, so rows inserted concurrently never shift a page or repeat a row.
  */
+import { ValidationException } from '../../core/errors.js';
 import type { AssociationListQuery, AssociationSortKey, Cursor, EntityListQuery, EntitySortKey } from '../store.js';
 
 export interface SqlQuery {
   readonly sql: string;
   readonly params: unknown[];
+}
+
+/**
+ * Time bounds beyond any stored time select the same rows as the largest safe integer does; clamping
+ * keeps absurd filters (1e300 seconds) within PostgreSQL's bigint, as SQLite needs no such care.
+ */
+function timeBound(ms: number): number {
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, ms));
+}
+
+/**
+ * A cursor comes back from a client inside a NextToken. One whose values cannot have come from the
+ * listing it claims (a text where a time belongs, an id that is no row id) was not issued by us.
+ */
+function checkCursor(after: Cursor, numericSort: boolean): void {
+  const valueOk = numericSort ? Number.isSafeInteger(after.value) : typeof after.value === 'string';
+  if (!valueOk || !Number.isSafeInteger(after.id)) {
+    throw new ValidationException('Invalid NextToken: it was not issued by this service.');
+  }
 }
 
 function keysetCondition(column: string, tiebreak: string, ascending: boolean, after: Cursor): SqlQuery {
@@ -41,14 +61,15 @@ export function entityListSql(q: EntityListQuery): SqlQuery {
   }
   if (q.createdAfter !== undefined) {
     where.push('created_at >= ?');
-    params.push(q.createdAfter);
+    params.push(timeBound(q.createdAfter));
   }
   if (q.createdBefore !== undefined) {
     where.push('created_at <= ?');
-    params.push(q.createdBefore);
+    params.push(timeBound(q.createdBefore));
   }
   const column = ENTITY_SORT_COLUMN[q.sortBy];
   if (q.after) {
+    checkCursor(q.after, q.sortBy === 'CreationTime');
     const k = keysetCondition(column, 'id', q.ascending, q.after);
     where.push(k.sql);
     params.push(...k.params);
@@ -90,10 +111,11 @@ export function associationListSql(q: AssociationListQuery): SqlQuery {
   if (q.sourceType !== undefined) add('s.type = ?', q.sourceType);
   if (q.destinationType !== undefined) add('d.type = ?', q.destinationType);
   if (q.associationType !== undefined) add('a.type = ?', q.associationType);
-  if (q.createdAfter !== undefined) add('a.created_at >= ?', q.createdAfter);
-  if (q.createdBefore !== undefined) add('a.created_at <= ?', q.createdBefore);
+  if (q.createdAfter !== undefined) add('a.created_at >= ?', timeBound(q.createdAfter));
+  if (q.createdBefore !== undefined) add('a.created_at <= ?', timeBound(q.createdBefore));
   const column = ASSOCIATION_SORT_COLUMN[q.sortBy];
   if (q.after) {
+    checkCursor(q.after, q.sortBy === 'CreationTime');
     const k = keysetCondition(column, 'a.id', q.ascending, q.after);
     where.push(k.sql);
     params.push(...k.params);

@@ -1,0 +1,94 @@
+/**
+ * The PostgreSQL schema, as numbered migrations with the same ids as the SQLite ones
+ * (sqlite-migrations.ts): migration N means the same schema change on both backends.
+ *
+ * Differences from SQLite, all deliberate:
+ * - JSON columns are `jsonb`, times `bigint` milliseconds, flags `boolean`, ids identity columns.
+ * - Text that is sorted or compared by range (ARNs, names, types, tag keys) is `COLLATE "C"`:
+ *   byte order, as SQLite's BINARY collation, so listings and NextTokens order rows the same way
+ *   whatever locale the database was created with.
+ * - The associations' foreign keys are enforced (SQLite leaves them off); a delete that would
+ *   strand an association fails instead of leaving a dangling edge.
+ * - No `store_meta`: PostgreSQL recovers from crashes itself, so there is no clean-shutdown marker.
+ */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'lineage entities, associations, tags, lineage groups, quotas',
+    sql: `
+      CREATE TABLE entities (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        arn text COLLATE "C" NOT NULL,
+        account text NOT NULL,
+        region text NOT NULL,
+        kind text NOT NULL,
+        name text COLLATE "C",
+        type text COLLATE "C",
+        source_uri text,
+        status text,
+        description text,
+        properties jsonb NOT NULL DEFAULT '{}',
+        attrs jsonb NOT NULL DEFAULT '{}',
+        created_at bigint NOT NULL,
+        created_by jsonb NOT NULL DEFAULT '{}',
+        modified_at bigint NOT NULL,
+        modified_by jsonb NOT NULL DEFAULT '{}',
+        automatic boolean NOT NULL DEFAULT false
+      );
+      CREATE UNIQUE INDEX entities_arn ON entities (arn);
+      -- Artifacts are identified by their source (hence their ARN), not their name.
+      CREATE UNIQUE INDEX entities_name ON entities (account, region, kind, name)
+        WHERE name IS NOT NULL AND kind <> 'artifact';
+      CREATE INDEX entities_by_created ON entities (account, region, kind, created_at, id);
+      CREATE INDEX entities_by_source ON entities (account, region, kind, source_uri);
+      CREATE INDEX entities_by_type ON entities (account, region, kind, type);
+
+      CREATE TABLE associations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        source_id bigint NOT NULL REFERENCES entities (id),
+        destination_id bigint NOT NULL REFERENCES entities (id),
+        type text,
+        account text NOT NULL,
+        region text NOT NULL,
+        created_at bigint NOT NULL,
+        created_by jsonb NOT NULL DEFAULT '{}',
+        automatic boolean NOT NULL DEFAULT false
+      );
+      -- One association per ordered pair; these two indexes are also the traversal paths.
+      CREATE UNIQUE INDEX associations_pair ON associations (source_id, destination_id);
+      CREATE INDEX associations_by_destination ON associations (destination_id, source_id);
+      CREATE INDEX associations_by_created ON associations (account, region, created_at, id);
+
+      CREATE TABLE tags (
+        resource_arn text NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        value text NOT NULL,
+        PRIMARY KEY (resource_arn, key)
+      );
+
+      CREATE TABLE lineage_groups (
+        account text NOT NULL,
+        region text NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        arn text NOT NULL,
+        created_at bigint NOT NULL,
+        created_by jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (account, region, name)
+      );
+
+      CREATE TABLE quota_usage (
+        account text NOT NULL,
+        region text NOT NULL,
+        resource text NOT NULL,
+        used bigint NOT NULL,
+        PRIMARY KEY (account, region, resource)
+      );
+    `,
+  },
+];
