@@ -10,6 +10,7 @@ import type {
   LineageGroupRecord,
   UserContext,
 } from '../../core/model.js';
+import type { LineageVertex } from '../lineage-graph.js';
 
 export interface DbEntity {
   id: number;
@@ -108,5 +109,30 @@ export function toLineageGroupRecord(row: DbLineageGroup): LineageGroupRecord {
     arn: row.arn,
     createdAt: row.created_at,
     createdBy: JSON.parse(row.created_by) as UserContext,
+  };
+}
+
+/** The columns of an entity that lineage traversal reads (lineage-graph.ts). */
+export interface DbLineageVertex {
+  id: number;
+  arn: string;
+  kind: string;
+  type: string | null;
+  account: string;
+  region: string;
+  created_at: number;
+  modified_at: number;
+}
+
+export function toLineageVertex(row: DbLineageVertex): LineageVertex {
+  return {
+    id: row.id,
+    arn: row.arn,
+    kind: row.kind as EntityKind,
+    type: row.type,
+    account: row.account,
+    region: row.region,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
   };
 }
