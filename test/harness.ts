@@ -32,13 +32,16 @@ export function tempDir(prefix = 'stemma-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(options: { quotas?: QuotaLimits | null; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { quotas?: QuotaLimits | null; dataDir?: string; maxLineageDepth?: number } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const running = await startStemma({
     dataDir,
     host: '127.0.0.1',
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
+    maxLineageDepth: options.maxLineageDepth,
     insecure: false,
     log: silentLogger,
   });

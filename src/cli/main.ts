@@ -16,6 +16,12 @@ function port(text: string): number {
   return n;
 }
 
+function depth(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a depth 1-1000');
+  return n;
+}
+
 function quotas(text: string): ReturnType<typeof parseQuotaOption> {
   try {
     return parseQuotaOption(text);
@@ -36,10 +42,19 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on', process.env['STEMMA_HOST'] ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, Number(process.env['STEMMA_PORT'] ?? 8080))
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
+    .option('--max-depth <n>', 'deepest QueryLineage MaxDepth accepted (SageMaker: 10)', depth, 10)
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
-    .action(async (opts: { data: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; insecure: boolean }) => {
+    .action(async (opts: { data: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean }) => {
       const log = jsonLogger();
-      const running = await startStemma({ dataDir: opts.data, host: opts.host, port: opts.port, quotas: opts.quotas, insecure: opts.insecure, log });
+      const running = await startStemma({
+        dataDir: opts.data,
+        host: opts.host,
+        port: opts.port,
+        quotas: opts.quotas,
+        maxLineageDepth: opts.maxDepth,
+        insecure: opts.insecure,
+        log,
+      });
       log.info('stemma listening', { url: running.url, data: opts.data });
       process.stdout.write(`Stemma is listening on ${running.url} (data: ${opts.data})\n`);
       const stop = (): void => {
