@@ -102,6 +102,25 @@ describe('the lineage engine, against the reference evaluator on random graphs',
     );
   });
 
+  it('cuts the same pages when told which page is wanted (and may stop the traversal early)', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomCase, async (c) => {
+        const whole = await engineAnswer(c, 1);
+        const limit = c.pageSize ?? 3;
+        const graph = indexedGraph(c, 1);
+        const starts = await graph.lineageVertices(c.query.startIds);
+        let after: LineagePosition | undefined;
+        do {
+          const expected = pageOf(whole, after, limit);
+          const hinted = await evaluateLineage(graph, c.query, starts, visible, { after, limit });
+          expect(pageOf(hinted, after, limit)).toEqual(expected);
+          after = expected.next;
+        } while (after);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('keeps every returned edge between returned vertices, and vertices at most MaxDepth deep', async () => {
     await fc.assert(
       fc.asyncProperty(randomCase, async (c) => {

@@ -17,8 +17,9 @@
  */
 import type { LineageGraph, LineageHop, LineageVertex, MaybePromise } from '../storage/lineage-graph.js';
 import { hasPropertyFilter, matchesAttributes, matchesProperties } from './filters.js';
+import type { LineagePosition } from './page.js';
 import type { AnswerEdge, AnswerVertex, LineageAnswer, LineageQuery } from './query.js';
-import { compareEdges, compareVertices } from './query.js';
+import { compareEdges, compareVertices, hasFilters } from './query.js';
 import { lineageTypeOf, vertexTypeOf } from './vertex-type.js';
 
 /** Whether the caller may see (and so traverse into) a vertex. */
@@ -35,12 +36,26 @@ interface Traversal {
   readonly hop: LineageHop;
 }
 
-/** Evaluates a query completely: every returned vertex and edge, in answer order. */
+/**
+ * The page the caller wants, when only one is wanted: lets the engine stop the traversal as soon as
+ * that page is decided, instead of visiting everything within MaxDepth.
+ */
+export interface PageHint {
+  readonly after?: LineagePosition;
+  readonly limit: number;
+}
+
+/**
+ * Evaluates a query: every returned vertex and edge, in answer order. With a {@link PageHint}, the
+ * answer may stop at a depth once the hinted page (and whether another follows) is decided — every
+ * vertex and edge up to that depth is still exact, so the page cut from it is the same.
+ */
 export async function evaluateLineage(
   graph: LineageGraph,
   query: LineageQuery,
   starts: readonly LineageVertex[],
   visible: VisibilityCheck,
+  hint?: PageHint,
 ): Promise<LineageAnswer> {
   const { direction, maxDepth, includeEdges, filters } = query;
   const depth = new Map<number, number>();
@@ -48,16 +63,66 @@ export async function evaluateLineage(
   /** Reached but not entered: missing, or not visible to the caller. */
   const blocked = new Set<number>();
   const traversals: Traversal[] = [];
+  const matched = new Set<number>();
+
+  // A vertex's membership in the answer is known level by level when nothing depends on what lies
+  // deeper: without edges (only the filters decide), or with edges but no filters (every vertex
+  // with a LineageType is returned). Then the traversal can stop once the hinted page is full.
+  const canStopEarly = hint !== undefined && (!includeEdges || !hasFilters(filters));
+  /** Per depth: vertices certain to be returned that come after the hinted position. */
+  const returnedAfter: number[] = [];
+  const classify = async (vertices: readonly LineageVertex[], at: number): Promise<void> => {
+    const candidates: number[] = [];
+    for (const v of vertices) {
+      const subject = { lineageType: lineageTypeOf(v.kind), type: vertexTypeOf(v.kind, v.type), createdAt: v.createdAt, modifiedAt: v.modifiedAt };
+      if (matchesAttributes(filters, subject)) candidates.push(v.id);
+    }
+    if (hasPropertyFilter(filters) && candidates.length > 0) {
+      const properties = await settle(graph.lineageProperties(candidates));
+      for (const id of candidates) if (matchesProperties(filters, properties.get(id))) matched.add(id);
+    } else {
+      for (const id of candidates) matched.add(id);
+    }
+    if (!canStopEarly) return;
+    let count = 0;
+    for (const v of vertices) {
+      const returned = includeEdges ? lineageTypeOf(v.kind) !== undefined : matched.has(v.id);
+      if (returned && (!hint.after || compareVertices({ depth: at, arn: v.arn }, hint.after) > 0)) count++;
+    }
+    returnedAfter[at] = count;
+  };
+  /** Whether the vertices up to this depth already fill the hinted page and show that another follows. */
+  const pageDecided = (upTo: number): boolean => {
+    if (!canStopEarly) return false;
+    let count = 0;
+    for (let d = 0; d <= upTo; d++) count += returnedAfter[d] ?? 0;
+    return count > hint.limit;
+  };
 
   let frontier: number[] = [];
+  const first: LineageVertex[] = [];
   for (const s of starts) {
     if (depth.has(s.id)) continue;
     depth.set(s.id, 0);
     vertexOf.set(s.id, s);
     frontier.push(s.id);
+    first.push(s);
   }
+  await classify(first, 0);
 
+  /** The depth the answer is cut at when the traversal stopped early. */
+  let cut = Infinity;
   for (let level = 0; level < maxDepth && frontier.length > 0; level++) {
+    // Without edges, the vertices up to this level decide; with edges, those whose edges are all
+    // known, i.e. up to the level expanded last.
+    if (!includeEdges && pageDecided(level)) {
+      cut = level;
+      break;
+    }
+    if (includeEdges && level > 0 && pageDecided(level - 1)) {
+      cut = level - 1;
+      break;
+    }
     const reached: Traversal[] = [];
     if (direction !== 'Ascendants') {
       for (const hop of await settle(graph.lineageHops(frontier, 'out'))) reached.push({ from: hop.sourceId, to: hop.destinationId, hop });
@@ -74,31 +139,33 @@ export async function evaluateLineage(
       }
     }
     const next: number[] = [];
+    const entered: LineageVertex[] = [];
     if (unseen.length > 0) {
       for (const v of await settle(graph.lineageVertices(unseen))) {
         if (!visible(v)) continue;
         depth.set(v.id, level + 1);
         vertexOf.set(v.id, v);
         next.push(v.id);
+        entered.push(v);
       }
       for (const id of unseen) if (!depth.has(id)) blocked.add(id);
     }
     if (includeEdges) for (const t of reached) if (depth.has(t.to)) traversals.push(t);
+    await classify(entered, level + 1);
     frontier = next;
   }
-
-  // Which visited vertices match the filters.
-  const matched = new Set<number>();
-  const candidates: number[] = [];
-  for (const v of vertexOf.values()) {
-    const subject = { lineageType: lineageTypeOf(v.kind), type: vertexTypeOf(v.kind, v.type), createdAt: v.createdAt, modifiedAt: v.modifiedAt };
-    if (matchesAttributes(filters, subject)) candidates.push(v.id);
-  }
-  if (hasPropertyFilter(filters) && candidates.length > 0) {
-    const properties = await settle(graph.lineageProperties(candidates));
-    for (const id of candidates) if (matchesProperties(filters, properties.get(id))) matched.add(id);
-  } else {
-    for (const id of candidates) matched.add(id);
+  if (cut !== Infinity) {
+    for (const [id, d] of depth) {
+      if (d <= cut) continue;
+      depth.delete(id);
+      vertexOf.delete(id);
+      matched.delete(id);
+    }
+    if (includeEdges) {
+      const kept = traversals.filter((t) => depth.has(t.to));
+      traversals.length = 0;
+      traversals.push(...kept);
+    }
   }
 
   const returned = includeEdges ? onPaths(matched, depth, traversals, maxDepth) : { vertices: matched, onward: undefined };
@@ -123,9 +190,12 @@ export async function evaluateLineage(
       const from = position.get(t.hop.sourceId);
       const to = position.get(t.hop.destinationId);
       if (from === undefined || to === undefined) continue;
-      const key = `${t.hop.sourceId}:${t.hop.destinationId}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // Only Both can traverse one association twice (once from each end).
+      if (direction === 'Both') {
+        const key = `${t.hop.sourceId}:${t.hop.destinationId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       edges.push({
         sourceArn: (vertices[from] as AnswerVertex).arn,
         destinationArn: (vertices[to] as AnswerVertex).arn,

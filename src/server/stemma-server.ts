@@ -62,6 +62,7 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     // Built in the background from the start; QueryLineage answers from SQL until it is ready.
     lineageIndex: 'eager',
     onLineageIndexError: (message) => log.error('lineage index unavailable; answering from SQL', { error: message }),
+    onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
   try {
     const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth } });

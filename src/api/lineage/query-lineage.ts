@@ -97,8 +97,9 @@ export function queryLineageOperations(deps: ApiDeps): OperationTable {
         const missing = startArns.find((arn) => !found.has(arn));
         if (missing !== undefined) throw new ResourceNotFound(`Entity ${missing} does not exist.`);
         const query: LineageQuery = { startIds: [...found.values()].map((v) => v.id), direction, maxDepth, filters, includeEdges };
-        const answer = await evaluateLineage(graph, query, [...found.values()], (v) => isVisible(v, ctx.scope));
-        return pageOf(answer, after, input.MaxResults ?? UNPAGED_LINEAGE_RESULTS);
+        const limit = input.MaxResults ?? UNPAGED_LINEAGE_RESULTS;
+        const answer = await evaluateLineage(graph, query, [...found.values()], (v) => isVisible(v, ctx.scope), { after, limit });
+        return pageOf(answer, after, limit);
       });
 
       const vertices: Vertex[] = page.vertices.map((v) => ({ Arn: v.arn, Type: v.type, LineageType: v.lineageType }));

@@ -29,6 +29,17 @@ const COMPACT_OVERLAY_RATIO = 0.1;
 
 export type LineageIndexMode = 'eager' | 'lazy' | 'off';
 
+export interface LineageIndexStats {
+  readonly ready: boolean;
+  readonly vertices: number;
+  readonly associations: number;
+  readonly overlay: number;
+  /** When the first build finished (epoch ms). */
+  readonly readyAt?: number;
+  /** How long the last build took. */
+  readonly buildMs?: number;
+}
+
 const SEQ_SQL = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lineage_changes'), 0) AS seq";
 const FLOOR_SQL = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'lineage_log_floor'), 0) AS floor";
 
@@ -48,8 +59,12 @@ export function pruneLineageLog(writer: Db, upTo: number): void {
     .run(String(upTo));
 }
 
-/** After a bulk import on `writer`: forget the import's log rows; a running index rebuilds. */
+/**
+ * After a bulk import on `writer`: forget the import's log rows (if its triggers even ran), and move
+ * the log's floor past every index's position, so a running index rebuilds rather than replays.
+ */
 export function resetLineageLog(writer: Db): void {
+  writer.prepare('INSERT INTO lineage_changes (op, a) VALUES (0, 0)').run();
   const seq = (writer.prepare(SEQ_SQL).get() as { seq: number }).seq;
   pruneLineageLog(writer, seq);
 }
@@ -99,11 +114,15 @@ export class SqliteLineageIndex {
   private built: Built | undefined;
   private closed = false;
   private readyAt: number | undefined;
+  private buildMs: number | undefined;
 
-  constructor(path: string, mode: LineageIndexMode, onError: (message: string) => void) {
+  private readonly onReady: (stats: LineageIndexStats) => void;
+
+  constructor(path: string, mode: LineageIndexMode, onError: (message: string) => void, onReady: (stats: LineageIndexStats) => void = () => undefined) {
     this.path = path;
     this.mode = mode;
     this.onError = onError;
+    this.onReady = onReady;
     if (mode === 'eager') this.startBuild();
   }
 
@@ -117,9 +136,9 @@ export class SqliteLineageIndex {
     await this.building;
   }
 
-  get stats(): { ready: boolean; vertices: number; associations: number; overlay: number; readyAt?: number } {
+  get stats(): LineageIndexStats {
     const index = this.index ?? this.built?.index;
-    return { ready: this.ready, ...(index?.size ?? { vertices: 0, associations: 0, overlay: 0 }), readyAt: this.readyAt };
+    return { ready: this.ready, ...(index?.size ?? { vertices: 0, associations: 0, overlay: 0 }), readyAt: this.readyAt, buildMs: this.buildMs };
   }
 
   /**
@@ -201,11 +220,14 @@ export class SqliteLineageIndex {
 
   private startBuild(): void {
     if (this.building || this.closed || this.mode === 'off') return;
+    const started = Date.now();
     this.building = this.build()
       .then((built) => {
         if (built && !this.closed) {
           this.built = built;
           this.readyAt ??= Date.now();
+          this.buildMs = Date.now() - started;
+          this.onReady(this.stats);
         }
       })
       .catch((e: unknown) => this.onError(`building the lineage index failed: ${e instanceof Error ? e.message : String(e)}`))

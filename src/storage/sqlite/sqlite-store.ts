@@ -31,7 +31,7 @@ import { acquireProcessLock } from './sqlite-lock.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
-import type { LineageIndexMode } from './lineage-sync.js';
+import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
 import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
 
 export interface SqliteStoreOptions {
@@ -48,6 +48,8 @@ export interface SqliteStoreOptions {
   readonly lineageIndex?: LineageIndexMode;
   /** Called when building the lineage index fails (queries keep being answered from SQL). */
   readonly onLineageIndexError?: (message: string) => void;
+  /** Called each time a lineage index build is done. */
+  readonly onLineageIndexReady?: (stats: LineageIndexStats) => void;
 }
 
 /** Write transactions between prunings of the lineage change log. */
@@ -122,7 +124,12 @@ export class SqliteStore implements Store {
       const reader = connect(options.path);
       reader.pragma('query_only = ON');
       const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
-      const lineage = new SqliteLineageIndex(options.path, options.lineageIndex ?? 'lazy', options.onLineageIndexError ?? (() => undefined));
+      const lineage = new SqliteLineageIndex(
+        options.path,
+        options.lineageIndex ?? 'lazy',
+        options.onLineageIndexError ?? (() => undefined),
+        options.onLineageIndexReady,
+      );
       return new SqliteStore(lock, writer, reader, checkpointer, lineage);
     } catch (e) {
       writer?.close();
