@@ -326,3 +326,30 @@ describe('QueryLineage freshness', () => {
     expect(names(gone.Vertices)).toEqual(['c11']);
   });
 });
+
+describe('QueryLineage under concurrent writes', () => {
+  it('answers every query from one snapshot: a star being grown is never seen torn', async () => {
+    await artifact('hub', 'DataSet');
+    const writer = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await artifact(`leaf${i}`, 'DataSet');
+        await link('hub', `leaf${i}`, 'DerivedFrom');
+      }
+    })();
+    let queries = 0;
+    let done = false;
+    void writer.finally(() => (done = true));
+    while (!done) {
+      const res = await query({ from: ['hub'], Direction: 'Descendants', IncludeEdges: true });
+      const vertices = new Set((res.Vertices ?? []).map((v) => v.Arn));
+      // Each edge joins returned vertices, and every leaf returned came with its edge.
+      for (const e of res.Edges ?? []) expect(vertices.has(e.SourceArn) && vertices.has(e.DestinationArn)).toBe(true);
+      expect(res.Edges?.length).toBe(vertices.size - 1);
+      queries++;
+    }
+    await writer;
+    const final = await query({ from: ['hub'], Direction: 'Descendants' });
+    expect(final.Vertices).toHaveLength(41);
+    expect(queries).toBeGreaterThan(0);
+  });
+});

@@ -25,8 +25,9 @@ import { lineageTypeOf, vertexTypeOf } from './vertex-type.js';
 /** Whether the caller may see (and so traverse into) a vertex. */
 export type VisibilityCheck = (vertex: LineageVertex) => boolean;
 
-async function settle<T>(value: MaybePromise<T>): Promise<T> {
-  return value instanceof Promise ? await value : value;
+/** Whether a graph answered with a promise. Awaiting only then keeps an in-memory traversal free of microtask hops. */
+function pending<T>(value: MaybePromise<T>): value is Promise<T> {
+  return value instanceof Promise;
 }
 
 /** A traversed association, in the orientation it was traversed (from the vertex it was reached from). */
@@ -71,18 +72,24 @@ export async function evaluateLineage(
   const canStopEarly = hint !== undefined && (!includeEdges || !hasFilters(filters));
   /** Per depth: vertices certain to be returned that come after the hinted position. */
   const returnedAfter: number[] = [];
-  const classify = async (vertices: readonly LineageVertex[], at: number): Promise<void> => {
+  const byProperties = hasPropertyFilter(filters);
+  /** Vertices that pass every filter but Properties. */
+  const candidatesOf = (vertices: readonly LineageVertex[]): number[] => {
     const candidates: number[] = [];
     for (const v of vertices) {
       const subject = { lineageType: lineageTypeOf(v.kind), type: vertexTypeOf(v.kind, v.type), createdAt: v.createdAt, modifiedAt: v.modifiedAt };
       if (matchesAttributes(filters, subject)) candidates.push(v.id);
     }
-    if (hasPropertyFilter(filters) && candidates.length > 0) {
-      const properties = await settle(graph.lineageProperties(candidates));
-      for (const id of candidates) if (matchesProperties(filters, properties.get(id))) matched.add(id);
-    } else {
-      for (const id of candidates) matched.add(id);
-    }
+    return candidates;
+  };
+  /** Records which of a level's vertices match; `properties` only when there is a Properties filter. */
+  const classify = (
+    vertices: readonly LineageVertex[],
+    at: number,
+    candidates: readonly number[],
+    properties: ReadonlyMap<number, Readonly<Record<string, string>>> | undefined,
+  ): void => {
+    for (const id of candidates) if (!byProperties || matchesProperties(filters, properties?.get(id))) matched.add(id);
     if (!canStopEarly) return;
     let count = 0;
     for (const v of vertices) {
@@ -108,7 +115,11 @@ export async function evaluateLineage(
     frontier.push(s.id);
     first.push(s);
   }
-  await classify(first, 0);
+  {
+    const candidates = candidatesOf(first);
+    const properties = byProperties && candidates.length > 0 ? graph.lineageProperties(candidates) : undefined;
+    classify(first, 0, candidates, pending(properties) ? await properties : properties);
+  }
 
   /** The depth the answer is cut at when the traversal stopped early. */
   let cut = Infinity;
@@ -125,10 +136,12 @@ export async function evaluateLineage(
     }
     const reached: Traversal[] = [];
     if (direction !== 'Ascendants') {
-      for (const hop of await settle(graph.lineageHops(frontier, 'out'))) reached.push({ from: hop.sourceId, to: hop.destinationId, hop });
+      const out = graph.lineageHops(frontier, 'out');
+      for (const hop of pending(out) ? await out : out) reached.push({ from: hop.sourceId, to: hop.destinationId, hop });
     }
     if (direction !== 'Descendants') {
-      for (const hop of await settle(graph.lineageHops(frontier, 'in'))) reached.push({ from: hop.destinationId, to: hop.sourceId, hop });
+      const inward = graph.lineageHops(frontier, 'in');
+      for (const hop of pending(inward) ? await inward : inward) reached.push({ from: hop.destinationId, to: hop.sourceId, hop });
     }
     const unseen: number[] = [];
     const asked = new Set<number>();
@@ -141,7 +154,8 @@ export async function evaluateLineage(
     const next: number[] = [];
     const entered: LineageVertex[] = [];
     if (unseen.length > 0) {
-      for (const v of await settle(graph.lineageVertices(unseen))) {
+      const found = graph.lineageVertices(unseen);
+      for (const v of pending(found) ? await found : found) {
         if (!visible(v)) continue;
         depth.set(v.id, level + 1);
         vertexOf.set(v.id, v);
@@ -151,7 +165,9 @@ export async function evaluateLineage(
       for (const id of unseen) if (!depth.has(id)) blocked.add(id);
     }
     if (includeEdges) for (const t of reached) if (depth.has(t.to)) traversals.push(t);
-    await classify(entered, level + 1);
+    const candidates = candidatesOf(entered);
+    const properties = byProperties && candidates.length > 0 ? graph.lineageProperties(candidates) : undefined;
+    classify(entered, level + 1, candidates, pending(properties) ? await properties : properties);
     frontier = next;
   }
   if (cut !== Infinity) {
