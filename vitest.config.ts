@@ -28,8 +28,9 @@ export default defineConfig({
         test: {
           name: 'integration (postgres)',
           include: ['test/**/*.test.ts'],
-          // The embedded data directory's SIGKILL recovery and process lock have no PostgreSQL counterpart.
-          exclude: ['test/durability.test.ts'],
+          // Features of the embedded store itself (its data directory's SIGKILL recovery and process
+          // lock, its in-memory lineage index, the bulk graph generator): SQLite only (*.sqlite.test.ts).
+          exclude: ['test/**/*.sqlite.test.ts'],
           env: { STEMMA_TEST_BACKEND: 'postgres' },
         },
       },

@@ -4,9 +4,16 @@
  */
 import { cpus } from 'node:os';
 import { ingestBenchmark } from './ingest.js';
+import { queryBenchmark } from './query.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
   ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
+  query: () =>
+    queryBenchmark({
+      entities: Number(process.env['BENCH_ENTITIES'] ?? 1_000_000),
+      seed: Number(process.env['BENCH_SEED'] ?? 1),
+      iterations: Number(process.env['BENCH_ITERATIONS'] ?? 500),
+    }),
 };
 
 async function main(): Promise<void> {

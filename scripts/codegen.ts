@@ -4,7 +4,9 @@
  *   npm run codegen [-- <model.json> [<outDir>]]
  *
  * Only the operations listed in scripts/operations.json, and the shapes reachable from their input
- * and output, are generated. Output is sorted and stable, so regenerating from the same model
+ * and output, are generated. Stemma's deliberate departures from the model (QueryLineage's 1–50
+ * start ARNs, its configurable depth) are listed with their reasons in scripts/model-overrides.json
+ * and applied here, so the generated files are never edited by hand. Output is sorted and stable, so regenerating from the same model
  * yields byte-identical files that can be committed and diffed.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,6 +70,34 @@ function loadModel(path: string): SmithyModel {
   return json as unknown as SmithyModel;
 }
 
+/**
+ * Stemma's documented departures from the model (scripts/model-overrides.json): each replaces one
+ * trait of one shape, or removes it when `value` is null. Applied to a copy of the model before
+ * anything is generated, and an override that no longer matches a shape or trait fails the run, so
+ * a model update cannot silently drop one.
+ */
+function applyOverrides(base: SmithyModel, path: string): SmithyModel {
+  const json = readJson(path);
+  if (!isRecord(json) || !Array.isArray(json['overrides'])) throw new Error(`${path}: expected { "overrides": [...] }`);
+  const shapes: Record<string, SmithyShape> = { ...base.shapes };
+  for (const entry of json['overrides'] as unknown[]) {
+    if (!isRecord(entry)) throw new Error(`${path}: an override is not an object`);
+    const { shape, trait, value, why } = entry;
+    if (typeof shape !== 'string' || typeof trait !== 'string' || typeof why !== 'string' || why.trim() === '' || value === undefined) {
+      throw new Error(`${path}: an override needs shape, trait, value and a reason (why): ${JSON.stringify(entry)}`);
+    }
+    const id = Object.keys(shapes).find((k) => k === shape || k.endsWith(`#${shape}`));
+    const target = id === undefined ? undefined : shapes[id];
+    if (id === undefined || target === undefined) throw new Error(`${path}: override of unknown shape ${shape}`);
+    if (target.traits?.[trait] === undefined) throw new Error(`${path}: shape ${shape} has no trait ${trait} to override`);
+    const traits: Record<string, unknown> = { ...target.traits };
+    if (value === null) delete traits[trait];
+    else traits[trait] = value;
+    shapes[id] = { ...target, traits };
+  }
+  return { ...base, shapes };
+}
+
 function loadOperationNames(path: string): string[] {
   const json = readJson(path);
   if (!isRecord(json)) throw new Error(`${path}: expected an object of operation groups`);
@@ -91,7 +121,7 @@ function byCodeUnit(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------
 // Shape ids and names
 
-const model = loadModel(modelPath);
+const model = applyOverrides(loadModel(modelPath), resolve(repoRoot, 'scripts/model-overrides.json'));
 const serviceId = Object.keys(model.shapes).find((id) => model.shapes[id]?.type === 'service');
 if (serviceId === undefined) throw new Error(`${modelPath}: no service shape`);
 const namespace = serviceId.slice(0, serviceId.indexOf('#'));

@@ -51,6 +51,7 @@ export interface TestServerOptions {
   readonly dataDir?: string;
   /** A PostgreSQL database to share with other servers (as replicas do); kept when the server closes. */
   readonly db?: string;
+  readonly maxLineageDepth?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -63,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
+    maxLineageDepth: options.maxLineageDepth,
     insecure: false,
     log: silentLogger,
   });

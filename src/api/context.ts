@@ -15,6 +15,8 @@ export interface RequestContext {
 export interface ApiConfig {
   /** Limits on manually created entities per account and region; null turns quotas off. */
   readonly quotas: QuotaLimits | null;
+  /** The deepest QueryLineage MaxDepth accepted; SageMaker's 10 when absent (`stemma serve --max-depth`). */
+  readonly maxLineageDepth?: number;
 }
 
 /** What every operation family is built from. */

@@ -10,6 +10,7 @@ import { actionOperations, contextOperations } from './lineage/named-entities.js
 import { artifactOperations } from './lineage/artifacts.js';
 import { associationOperations } from './lineage/associations.js';
 import { lineageGroupOperations } from './lineage/lineage-groups.js';
+import { queryLineageOperations } from './lineage/query-lineage.js';
 import { tagOperations } from './lineage/tags.js';
 import type { OperationTable } from './operation.js';
 
@@ -26,6 +27,7 @@ export class SageMakerApi {
       associationOperations(deps),
       tagOperations(deps),
       lineageGroupOperations(deps),
+      queryLineageOperations(deps),
     ];
     const handlers = new Map<string, AnyHandler>();
     for (const family of families) {

@@ -17,6 +17,12 @@ function port(text: string): number {
   return n;
 }
 
+function depth(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a depth 1-1000');
+  return n;
+}
+
 function quotas(text: string): ReturnType<typeof parseQuotaOption> {
   try {
     return parseQuotaOption(text);
@@ -38,10 +44,20 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on', process.env['STEMMA_HOST'] ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, Number(process.env['STEMMA_PORT'] ?? 8080))
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
+    .option('--max-depth <n>', 'deepest QueryLineage MaxDepth accepted (SageMaker: 10)', depth, 10)
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; insecure: boolean }) => {
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean }) => {
       const log = jsonLogger();
-      const running = await startStemma({ dataDir: opts.data, db: opts.db, host: opts.host, port: opts.port, quotas: opts.quotas, insecure: opts.insecure, log });
+      const running = await startStemma({
+        dataDir: opts.data,
+        db: opts.db,
+        host: opts.host,
+        port: opts.port,
+        quotas: opts.quotas,
+        maxLineageDepth: opts.maxDepth,
+        insecure: opts.insecure,
+        log,
+      });
       const where = describeStore({ dataDir: opts.data, db: opts.db });
       log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where });
       process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where})\n`);

@@ -26,6 +26,8 @@ export interface ServeConfig {
   /** 0 picks a free port. */
   readonly port: number;
   readonly quotas: QuotaLimits | null;
+  /** The deepest QueryLineage accepted (default 10, SageMaker's limit). */
+  readonly maxLineageDepth?: number;
   /** Allow open (unauthenticated) mode on a non-loopback address. */
   readonly insecure: boolean;
   readonly clock?: Clock;
@@ -55,9 +57,13 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     db: config.db,
     onRecovery: (result) => log.info('recovered after an unclean shutdown', { integrityCheck: result }),
     onBackgroundError: (message) => log.error('store background failure', { message }),
+    // Built in the background from the start; QueryLineage answers from SQL until it is ready.
+    lineageIndex: 'eager',
+    onLineageIndexError: (message) => log.error('lineage index unavailable; answering from SQL', { error: message }),
+    onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
   try {
-    const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas } });
+    const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth } });
     const app = createApp({ api, auth: openAuthenticator(), log });
     const server = await listen(app, config.port, config.host);
     return {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresStore, redactUrl } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { SqliteStoreOptions } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface StoreConfig {
@@ -17,6 +18,10 @@ export interface StoreConfig {
   readonly onRecovery?: (integrityCheck: string) => void;
   /** Called when something in the background fails (a checkpoint, an idle connection). */
   readonly onBackgroundError?: (message: string) => void;
+  /** Embedded store only: when to build the in-memory lineage index (see sqlite-store.ts). */
+  readonly lineageIndex?: SqliteStoreOptions['lineageIndex'];
+  readonly onLineageIndexError?: SqliteStoreOptions['onLineageIndexError'];
+  readonly onLineageIndexReady?: SqliteStoreOptions['onLineageIndexReady'];
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -46,5 +51,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     path: databasePath(config.dataDir),
     onRecovery: config.onRecovery,
     onCheckpointError: config.onBackgroundError,
+    lineageIndex: config.lineageIndex,
+    onLineageIndexError: config.onLineageIndexError,
+    onLineageIndexReady: config.onLineageIndexReady,
   });
 }

@@ -156,6 +156,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(groups[0]).toMatchObject({ name: 'g', createdAt: 10, arn: 'arn:aws:sagemaker:us-east-1:111122223333:lineage-group/g' });
       }));
 
+    it('reads the lineage graph a batch at a time: ids of ARNs, hops either way, vertices, properties', () =>
+      withStore(async (store) => {
+        const [a, b, c] = await store.transaction(async (tx) => {
+          const rows = [
+            await tx.insertEntity(entity({ arn: 'arn:g:a', properties: { stage: 'prod' }, createdAt: 5, modifiedAt: 7 })),
+            await tx.insertEntity(entity({ arn: 'arn:g:b', kind: 'experiment-trial-component', type: 'SageMakerTrainingJob' })),
+            await tx.insertEntity(entity({ arn: 'arn:g:c', kind: 'context', type: null })),
+          ];
+          const link = (s: number, d: number, type: 'Produced' | null): Promise<void> =>
+            tx.insertAssociation({ sourceId: s, destinationId: d, type, scope, createdAt: 1, createdBy: user, automatic: true });
+          const [x, y, z] = rows.map((r) => r.id) as [number, number, number];
+          await link(x, y, 'Produced');
+          await link(y, z, null);
+          await link(z, z, null);
+          return [x, y, z];
+        });
+        await store.read(async (r) => {
+          for (const graph of [r, r.lineageGraph()]) {
+            expect([...(await graph.lineageIdsOf(['arn:g:a', 'arn:g:c', 'arn:g:none'])).entries()].sort()).toEqual([
+              ['arn:g:a', a],
+              ['arn:g:c', c],
+            ]);
+            const hops = (ids: number[], d: 'out' | 'in'): Promise<string[]> =>
+              Promise.resolve(graph.lineageHops(ids, d)).then((hs) => hs.map((h) => `${h.sourceId}>${h.destinationId}:${h.type}`).sort());
+            expect(await hops([a, b], 'out')).toEqual([`${a}>${b}:Produced`, `${b}>${c}:null`].sort());
+            expect(await hops([c], 'in')).toEqual([`${b}>${c}:null`, `${c}>${c}:null`].sort());
+            expect(await hops([c], 'out')).toEqual([`${c}>${c}:null`]);
+            const vertices = [...(await graph.lineageVertices([b, a, 9_999_999]))].sort((p, q) => p.id - q.id);
+            expect(vertices).toEqual([
+              { id: a, arn: 'arn:g:a', kind: 'artifact', type: 'DataSet', account: scope.account, region: scope.region, createdAt: 5, modifiedAt: 7 },
+              { id: b, arn: 'arn:g:b', kind: 'experiment-trial-component', type: 'SageMakerTrainingJob', account: scope.account, region: scope.region, createdAt: 1_000, modifiedAt: 1_000 },
+            ].sort((p, q) => p.id - q.id));
+            expect((await graph.lineageProperties([a, c])).get(a)).toEqual({ stage: 'prod' });
+          }
+        });
+      }));
+
     it('runs concurrent transactions one after another, never interleaved', () =>
       withStore(async (store) => {
         await Promise.all(

@@ -26,6 +26,7 @@ import type {
   Tag,
   UserContext,
 } from '../core/model.js';
+import type { LineageGraph } from './lineage-graph.js';
 
 /** A position in a sorted listing: the sort value and a unique tie-breaker of the last row seen. */
 export interface Cursor {
@@ -72,7 +73,13 @@ export interface TagListQuery {
   readonly limit: number;
 }
 
-export interface StoreReader {
+/**
+ * Every reader is a {@link LineageGraph} over its own snapshot (batched one-hop expansion and
+ * vertex reads for the QueryLineage engine). `lineageGraph()` is what the engine should traverse:
+ * the reader itself, or an in-memory index a backend keeps exactly as fresh as this snapshot.
+ */
+export interface StoreReader extends LineageGraph {
+  lineageGraph(): LineageGraph;
   getEntityByArn(arn: string): Promise<EntityRecord | undefined>;
   getEntityRef(arn: string): Promise<EntityRef | undefined>;
   getEntityByName(scope: Scope, kind: EntityKind, name: string): Promise<EntityRecord | undefined>;

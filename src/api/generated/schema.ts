@@ -4098,8 +4098,8 @@ export const shapes: Readonly<Record<string, ShapeSchema>> = {
       Properties: { target: 'QueryProperties' },
     },
   },
-  QueryLineageMaxDepth: { t: 'integer', range: { max: 10 } },
-  QueryLineageMaxResults: { t: 'integer', range: { max: 50 } },
+  QueryLineageMaxDepth: { t: 'integer', range: { min: 0 } },
+  QueryLineageMaxResults: { t: 'integer', range: { min: 1, max: 50 } },
   QueryLineageRequest: {
     t: 'structure',
     members: {
@@ -4120,7 +4120,7 @@ export const shapes: Readonly<Record<string, ShapeSchema>> = {
       NextToken: { target: 'String8192' },
     },
   },
-  QueryLineageStartArns: { t: 'list', member: 'AssociationEntityArn', length: { min: 0, max: 1 } },
+  QueryLineageStartArns: { t: 'list', member: 'AssociationEntityArn', length: { min: 1, max: 50 } },
   QueryLineageTypes: { t: 'list', member: 'LineageType', length: { min: 0, max: 4 } },
   QueryProperties: { t: 'map', key: 'String256', value: 'String256', length: { min: 0, max: 5 } },
   QueryTypes: { t: 'list', member: 'String40', length: { min: 0, max: 5 } },

@@ -91,4 +91,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    // SQLite's migration 2 is the change log that feeds its in-memory lineage index. PostgreSQL has
+    // no such index (replicas keep no graph state); instead each BFS level of QueryLineage becomes
+    // an index-only scan.
+    name: 'covering indexes for lineage traversal',
+    sql: `
+      CREATE INDEX associations_out ON associations (source_id) INCLUDE (destination_id, type);
+      CREATE INDEX associations_in ON associations (destination_id) INCLUDE (source_id, type);
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import type { ClientBase, QueryResultRow } from 'pg';
 import type { Scope } from '../../core/arn.js';
 import type {
   AssociationRecord,
+  AssociationType,
   EntityKind,
   EntityPatch,
   EntityRef,
@@ -28,6 +29,9 @@ import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSq
 import { numberPlaceholders } from '../sql/placeholders.js';
 import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
 import { UniqueViolation } from '../store.js';
+import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
+import type { DbLineageVertex } from '../sql/lineage-rows.js';
+import { toLineageVertex } from '../sql/lineage-rows.js';
 import { translatePostgresError } from './postgres-errors.js';
 import type { DbAssociation, DbEntity, DbLineageGroup } from './postgres-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './postgres-rows.js';
@@ -82,6 +86,43 @@ export class PostgresTx implements StoreTx {
 
   private async one<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> {
     return (await this.query<R>(sql, params)).rows[0];
+  }
+
+  // The QueryLineage engine's batched reads (lineage-graph.ts): one statement per BFS level,
+  // the batch passed as one array parameter.
+
+  lineageGraph(): LineageGraph {
+    return this;
+  }
+
+  async lineageIdsOf(arns: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const { rows } = await this.query<{ id: number; arn: string }>('SELECT id, arn FROM entities WHERE arn = ANY(?::text[])', [arns]);
+    return new Map(rows.map((r) => [r.arn, r.id]));
+  }
+
+  async lineageHops(ids: readonly number[], direction: HopDirection): Promise<LineageHop[]> {
+    const column = direction === 'out' ? 'source_id' : 'destination_id';
+    const { rows } = await this.query<{ source_id: number; destination_id: number; type: string | null }>(
+      `SELECT source_id, destination_id, type FROM associations WHERE ${column} = ANY(?::bigint[])`,
+      [ids],
+    );
+    return rows.map((r) => ({ sourceId: r.source_id, destinationId: r.destination_id, type: r.type as AssociationType | null }));
+  }
+
+  async lineageVertices(ids: readonly number[]): Promise<LineageVertex[]> {
+    const { rows } = await this.query<DbLineageVertex>(
+      'SELECT id, arn, kind, type, account, region, created_at, modified_at FROM entities WHERE id = ANY(?::bigint[])',
+      [ids],
+    );
+    return rows.map(toLineageVertex);
+  }
+
+  async lineageProperties(ids: readonly number[]): Promise<ReadonlyMap<number, Readonly<Record<string, string>>>> {
+    const { rows } = await this.query<{ id: number; properties: Record<string, string> }>(
+      'SELECT id, properties FROM entities WHERE id = ANY(?::bigint[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.properties]));
   }
 
   async getEntityByArn(arn: string): Promise<EntityRecord | undefined> {

@@ -51,6 +51,9 @@ export function startCheckpointer(path: string, onError: (message: string) => vo
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // Keep the process alive until the worker is gone: otherwise a script whose last act is
+        // closing the store exits mid-close (Node's "unsettled top-level await", exit code 13).
+        worker.ref();
         worker.postMessage('stop');
       }),
   };

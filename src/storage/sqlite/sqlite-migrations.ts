@@ -89,4 +89,44 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    id: 2,
+    name: 'lineage change log for the in-memory lineage index',
+    // Every committed change to the lineage graph leaves one row here, written by triggers so that
+    // no code path (a new StoreTx method, a bulk import) can change the graph without the in-memory
+    // index hearing of it. The index reads the rows after its last position in the same read
+    // transaction as a query, which keeps it exactly as fresh as that query's snapshot. Rows name
+    // ids only: the index re-reads the current row, so order within a batch does not matter.
+    // op: 1 entity written, 2 entity deleted, 3 association written, 4 association deleted.
+    // Rows up to store_meta 'lineage_log_floor' have been pruned.
+    sql: `
+      CREATE TABLE lineage_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        op INTEGER NOT NULL,
+        a INTEGER NOT NULL,
+        b INTEGER
+      );
+      CREATE TRIGGER lineage_entity_inserted AFTER INSERT ON entities BEGIN
+        INSERT INTO lineage_changes (op, a) VALUES (1, NEW.id);
+      END;
+      CREATE TRIGGER lineage_entity_updated
+        AFTER UPDATE OF id, arn, account, region, kind, type, created_at, modified_at ON entities BEGIN
+        INSERT INTO lineage_changes (op, a) VALUES (2, OLD.id);
+        INSERT INTO lineage_changes (op, a) VALUES (1, NEW.id);
+      END;
+      CREATE TRIGGER lineage_entity_deleted AFTER DELETE ON entities BEGIN
+        INSERT INTO lineage_changes (op, a) VALUES (2, OLD.id);
+      END;
+      CREATE TRIGGER lineage_association_inserted AFTER INSERT ON associations BEGIN
+        INSERT INTO lineage_changes (op, a, b) VALUES (3, NEW.source_id, NEW.destination_id);
+      END;
+      CREATE TRIGGER lineage_association_updated AFTER UPDATE ON associations BEGIN
+        INSERT INTO lineage_changes (op, a, b) VALUES (4, OLD.source_id, OLD.destination_id);
+        INSERT INTO lineage_changes (op, a, b) VALUES (3, NEW.source_id, NEW.destination_id);
+      END;
+      CREATE TRIGGER lineage_association_deleted AFTER DELETE ON associations BEGIN
+        INSERT INTO lineage_changes (op, a, b) VALUES (4, OLD.source_id, OLD.destination_id);
+      END;
+    `,
+  },
 ];

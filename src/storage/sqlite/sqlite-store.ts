@@ -31,6 +31,8 @@ import { acquireProcessLock } from './sqlite-lock.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
+import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
+import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
 
 export interface SqliteStoreOptions {
   /** The database file. */
@@ -39,7 +41,19 @@ export interface SqliteStoreOptions {
   readonly onRecovery?: (result: string) => void;
   /** Called when a background checkpoint fails (the writer's own backstop checkpoints still run). */
   readonly onCheckpointError?: (message: string) => void;
+  /**
+   * The in-memory lineage index (lineage-sync.ts): built at open (`eager`, what a server wants),
+   * on the first lineage query (`lazy`, the default), or never (`off`: QueryLineage reads SQL).
+   */
+  readonly lineageIndex?: LineageIndexMode;
+  /** Called when building the lineage index fails (queries keep being answered from SQL). */
+  readonly onLineageIndexError?: (message: string) => void;
+  /** Called each time a lineage index build is done. */
+  readonly onLineageIndexReady?: (stats: LineageIndexStats) => void;
 }
+
+/** Write transactions between prunings of the lineage change log. */
+const PRUNE_LINEAGE_LOG_EVERY = 2_000;
 
 /** More transactions than this in one batch commit early, bounding how long the first one waits. */
 const MAX_BATCH = 256;
@@ -75,14 +89,18 @@ export class SqliteStore implements Store {
   /** Write transactions done but not yet committed, waiting for their batch's COMMIT. */
   private batch: Waiter[] | undefined;
   private closed = false;
+  /** The in-memory lineage graph, kept as fresh as each read's snapshot. */
+  readonly lineage: SqliteLineageIndex;
+  private writesSincePrune = 0;
 
-  private constructor(lock: ProcessLock, writer: Db, reader: Db, checkpointer: Checkpointer) {
+  private constructor(lock: ProcessLock, writer: Db, reader: Db, checkpointer: Checkpointer, lineage: SqliteLineageIndex) {
     this.lock = lock;
     this.checkpointer = checkpointer;
     this.writer = writer;
     this.reader = reader;
+    this.lineage = lineage;
     this.writeTx = new SqliteTx(writer);
-    this.readTx = new SqliteTx(reader);
+    this.readTx = new SqliteTx(reader, (r) => lineage.graphFor(r));
     this.control = {
       begin: writer.prepare('BEGIN IMMEDIATE'),
       commit: writer.prepare('COMMIT'),
@@ -106,7 +124,13 @@ export class SqliteStore implements Store {
       const reader = connect(options.path);
       reader.pragma('query_only = ON');
       const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
-      return new SqliteStore(lock, writer, reader, checkpointer);
+      const lineage = new SqliteLineageIndex(
+        options.path,
+        options.lineageIndex ?? 'lazy',
+        options.onLineageIndexError ?? (() => undefined),
+        options.onLineageIndexReady,
+      );
+      return new SqliteStore(lock, writer, reader, checkpointer, lineage);
     } catch (e) {
       writer?.close();
       lock.release();
@@ -153,6 +177,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.lineage.close();
     await this.reads.run(() => Promise.resolve(this.reader.close()));
     await this.checkpointer.stop();
     await this.writes.run(() => {
@@ -170,6 +195,7 @@ export class SqliteStore implements Store {
    */
   abandon(): void {
     this.closed = true;
+    void this.lineage.close();
     void this.checkpointer.stop();
     this.reader.close();
     this.writer.close();
@@ -179,6 +205,25 @@ export class SqliteStore implements Store {
   /** The writer connection, for the bulk import path and benchmarks that measure the raw store. */
   get database(): Db {
     return this.writer;
+  }
+
+  /**
+   * Runs a bulk import on the writer in one transaction of its own, after the pending batch. The
+   * import's lineage change-log rows are dropped (a running lineage index rebuilds instead of
+   * replaying millions of them).
+   */
+  bulkWrite<T>(fn: (db: Db) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The store is closed.'));
+    return this.writes.run(() => {
+      this.commitBatch();
+      return Promise.resolve(
+        this.writer.transaction(() => {
+          const value = fn(this.writer);
+          resetLineageLog(this.writer);
+          return value;
+        })(),
+      );
+    });
   }
 
   private openBatch(): void {
@@ -197,6 +242,12 @@ export class SqliteStore implements Store {
     if (!batch) return;
     this.batch = undefined;
     try {
+      this.writesSincePrune += batch.length;
+      if (this.writesSincePrune >= PRUNE_LINEAGE_LOG_EVERY) {
+        this.writesSincePrune = 0;
+        const newest = (this.writer.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lineage_changes'), 0) AS seq").get() as { seq: number }).seq;
+        pruneLineageLog(this.writer, this.lineage.prunablePosition(newest));
+      }
       this.control.commit.run();
     } catch (e) {
       if (this.writer.inTransaction) this.control.rollback.run();

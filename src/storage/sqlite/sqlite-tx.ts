@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Scope } from '../../core/arn.js';
 import type {
   AssociationRecord,
+  AssociationType,
   EntityKind,
   EntityPatch,
   EntityRef,
@@ -19,17 +20,70 @@ import type {
   UserContext,
 } from '../../core/model.js';
 import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
+import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
 import { translateSqliteError } from './sqlite-errors.js';
+import type { DbLineageVertex } from '../sql/lineage-rows.js';
+import { toLineageVertex } from '../sql/lineage-rows.js';
 import type { DbAssociation, DbEntity, DbLineageGroup } from './sqlite-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './sqlite-rows.js';
+
+/** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
+const IDS = 'SELECT value FROM json_each(?)';
 
 export class SqliteTx implements StoreTx {
   private readonly statements = new Map<string, Statement>();
   private readonly db: Database;
+  private readonly indexedGraph: ((reader: SqliteTx) => LineageGraph | undefined) | undefined;
 
-  constructor(db: Database) {
+  /**
+   * @param indexedGraph for the reader connection: the in-memory lineage index brought up to this
+   *   read's snapshot, when one is ready (sqlite/lineage-sync.ts).
+   */
+  constructor(db: Database, indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined) {
     this.db = db;
+    this.indexedGraph = indexedGraph;
+  }
+
+  /** Runs a read-only statement of the lineage index's own (its change log) on this connection. */
+  query<T>(sql: string, params: unknown[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  lineageGraph(): LineageGraph {
+    return this.indexedGraph?.(this) ?? this;
+  }
+
+  lineageIdsOf(arns: readonly string[]): ReadonlyMap<string, number> {
+    const rows = this.stmt(`SELECT id, arn FROM entities WHERE arn IN (${IDS})`).all(JSON.stringify(arns)) as {
+      id: number;
+      arn: string;
+    }[];
+    return new Map(rows.map((r) => [r.arn, r.id]));
+  }
+
+  lineageHops(ids: readonly number[], direction: HopDirection): LineageHop[] {
+    const sql =
+      direction === 'out'
+        ? `SELECT source_id, destination_id, type FROM associations WHERE source_id IN (${IDS})`
+        : `SELECT source_id, destination_id, type FROM associations WHERE destination_id IN (${IDS})`;
+    const rows = this.stmt(sql).all(JSON.stringify(ids)) as { source_id: number; destination_id: number; type: string | null }[];
+    return rows.map((r) => ({ sourceId: r.source_id, destinationId: r.destination_id, type: r.type as AssociationType | null }));
+  }
+
+  lineageVertices(ids: readonly number[]): LineageVertex[] {
+    const rows = this.stmt(
+      `SELECT id, arn, kind, type, account, region, created_at, modified_at FROM entities WHERE id IN (${IDS})`,
+    ).all(JSON.stringify(ids)) as DbLineageVertex[];
+    return rows.map(toLineageVertex);
+  }
+
+  lineageProperties(ids: readonly number[]): ReadonlyMap<number, Readonly<Record<string, string>>> {
+    const rows = this.stmt(`SELECT id, properties FROM entities WHERE id IN (${IDS})`).all(JSON.stringify(ids)) as {
+      id: number;
+      properties: string;
+    }[];
+    return new Map(rows.map((r) => [r.id, JSON.parse(r.properties) as Record<string, string>]));
   }
 
   /** Prepared statements are cached by their text: preparing costs more than running. */

@@ -1,0 +1,220 @@
+/**
+ * A deterministic, platform-shaped lineage graph, written straight into a data directory's database
+ * (bulk SQL inserts, all entities `automatic`), for benchmarks and for tests that need a realistic
+ * graph. Same size and seed, same graph, same ARNs.
+ *
+ * The wiring is SageMaker's automatic lineage (spec/sagemaker-lineage.md §7.2): pipelines run many
+ * executions; each runs a processing job, a training job, an evaluation job (trial components fed
+ * by DataSet/Image artifacts with ContributedTo and producing outputs with Produced), registers a
+ * model package (Model artifact AssociatedWith its ModelGroup context, with an Approval action
+ * ContributedTo it), sometimes runs a batch transform, and sometimes deploys (a ModelDeployment
+ * action fed by the model, image and package, AssociatedWith an Endpoint context). Raw datasets,
+ * code and shared feature sets are reused by every execution of a pipeline, a few reference
+ * datasets across pipelines, and container images across the whole platform. Outputs are
+ * DerivedFrom the raw data they were cut from, and half the trainings warm-start from the previous
+ * model (DerivedFrom), which gives realistic long chains. About 3 associations per entity.
+ */
+import type { Database } from 'better-sqlite3';
+import { artifactId } from '../src/core/ids.js';
+import type { AssociationType } from '../src/core/model.js';
+import { resetLineageLog } from '../src/storage/sqlite/lineage-sync.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+
+export interface PlatformGraphOptions {
+  /** Entities to create (the graph stops at the end of the execution that reaches this). */
+  readonly entities: number;
+  readonly seed: number;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** Representative starting points for queries, and what was written. */
+export interface PlatformGraph {
+  /** An endpoint context with several deployments behind it. */
+  readonly endpointArn: string;
+  /** A raw dataset every execution of a pipeline reads. */
+  readonly datasetArn: string;
+  /** A trained model artifact, built on an image shared across the platform. */
+  readonly modelArn: string;
+  readonly entities: number;
+  readonly associations: number;
+}
+
+/** A small, fast, seedable PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes the graph with `db`, inside the caller's transaction. */
+function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph {
+  const account = options.account ?? '000000000000';
+  const region = options.region ?? 'us-east-1';
+  const rand = random(options.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+  const prefix = `arn:aws:sagemaker:${region}:${account}`;
+  const insertEntity = db.prepare(
+    `INSERT INTO entities (id, arn, account, region, kind, name, type, source_uri, properties, created_at, modified_at, automatic)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+  );
+  const insertAssociation = db.prepare(
+    `INSERT INTO associations (source_id, destination_id, type, account, region, created_at, automatic) VALUES (?, ?, ?, ?, ?, ?, 1)`,
+  );
+  let nextId = ((db.prepare('SELECT coalesce(max(id), 0) AS id FROM entities').get() as { id: number }).id) + 1;
+  const t0 = Date.UTC(2024, 0, 1);
+  let entities = 0;
+  let associations = 0;
+  let clock = 0;
+  const arnOf = new Map<number, string>();
+
+  const entity = (kind: string, name: string, type: string, sourceUri: string, properties = '{}'): number => {
+    const id = nextId++;
+    const arn = kind === 'artifact' ? `${prefix}:artifact/${artifactId(sourceUri)}` : `${prefix}:${kind}/${name}`;
+    const at = t0 + clock++ * 1000;
+    insertEntity.run(id, arn, account, region, kind, kind === 'artifact' ? null : name, type, sourceUri, properties, at, at);
+    arnOf.set(id, arn);
+    entities++;
+    return id;
+  };
+  const artifact = (uri: string, type: string, properties?: string): number => entity('artifact', '', type, uri, properties);
+  const link = (source: number, destination: number, type: AssociationType): void => {
+    insertAssociation.run(source, destination, type, account, region, t0 + clock * 1000);
+    associations++;
+  };
+
+  const executionsPerPipeline = Math.min(100, Math.max(3, Math.floor(Math.sqrt(options.entities / 12))));
+  const images = Array.from({ length: Math.max(4, Math.floor(options.entities / 5000)) }, (_, i) =>
+    artifact(`123456789012.dkr.ecr.${region}.amazonaws.com/framework-${i % 7}:${1 + Math.floor(i / 7)}.0-cpu-py3`, 'Image'),
+  );
+  const referenceData = Array.from({ length: Math.max(2, Math.floor(options.entities / 100_000)) }, (_, i) =>
+    artifact(`s3://platform-reference/holidays-${i}.csv`, 'DataSet'),
+  );
+  let handles: { endpoint?: number; dataset?: number; model?: number } = {};
+
+  for (let p = 0; entities < options.entities; p++) {
+    const bucket = `s3://ml-pipeline-${p}`;
+    const raw = [0, 1, 2].map((i) => artifact(`${bucket}/raw/source-${i}.csv`, 'DataSet'));
+    const features = artifact(`${bucket}/features/latest.parquet`, 'DataSet');
+    const batchInput = artifact(`${bucket}/batch/input.csv`, 'DataSet');
+    const code = {
+      preprocess: artifact(`${bucket}/code/preprocess.py`, 'DataSet'),
+      train: artifact(`${bucket}/code/train.py`, 'DataSet'),
+      evaluate: artifact(`${bucket}/code/evaluate.py`, 'DataSet'),
+    };
+    const processingImage = pick(images);
+    const trainingImage = pick(images);
+    const group = entity('context', `pipeline-${p}-models-${1700000000 + p}-aws-model-package-group`, 'ModelGroup', `${prefix}:model-package-group/pipeline-${p}-models`);
+    const reference = rand() < 0.3 ? pick(referenceData) : undefined;
+    let endpoint: number | undefined;
+    let deploymentsToEndpoint = 0;
+    let endpoints = 0;
+    let previousModel: number | undefined;
+    if (p === 0) handles = { dataset: raw[0] };
+
+    for (let e = 0; e < executionsPerPipeline && entities < options.entities; e++) {
+      const run = `pipeline-${p}-exec-${e}`;
+      // Processing: raw data + code + image → train / validation / test.
+      const prep = entity('experiment-trial-component', `${run}-prep-aws-processing-job`, 'SageMakerProcessingJob', `${prefix}:processing-job/${run}-prep`);
+      for (const input of [...raw, code.preprocess, processingImage]) link(input, prep, 'ContributedTo');
+      if (reference !== undefined) link(reference, prep, 'ContributedTo');
+      const splits = ['train', 'validation', 'test'].map((s) => artifact(`${bucket}/${run}/prep/${s}`, 'DataSet'));
+      for (const out of splits) {
+        link(prep, out, 'Produced');
+        link(raw[0] as number, out, 'DerivedFrom');
+        link(raw[1] as number, out, 'DerivedFrom');
+      }
+      const [train, validation, test] = splits as [number, number, number];
+      // Training: splits + shared features + code + image → model (half warm-start from the last model).
+      const training = entity('experiment-trial-component', `${run}-train-aws-training-job`, 'SageMakerTrainingJob', `${prefix}:training-job/${run}-train`);
+      for (const input of [train, validation, features, code.train, trainingImage]) link(input, training, 'ContributedTo');
+      const model = artifact(`${bucket}/${run}/train/output/model.tar.gz`, 'Model', `{"framework":"framework-${p % 7}"}`);
+      link(training, model, 'Produced');
+      if (previousModel !== undefined && rand() < 0.5) link(previousModel, model, 'DerivedFrom');
+      previousModel = model;
+      // Evaluation: test + validation + model + code + image → report.
+      const evaluation = entity('experiment-trial-component', `${run}-eval-aws-processing-job`, 'SageMakerProcessingJob', `${prefix}:processing-job/${run}-eval`);
+      for (const input of [test, validation, model, code.evaluate, processingImage]) link(input, evaluation, 'ContributedTo');
+      const report = artifact(`${bucket}/${run}/eval/evaluation.json`, 'DataSet');
+      link(evaluation, report, 'Produced');
+      // Registration: model package (a Model artifact) in the group, with its approval.
+      const packageArn = `${prefix}:model-package/pipeline-${p}-models/${e + 1}`;
+      const modelPackage = artifact(packageArn, 'Model');
+      for (const input of [model, trainingImage, report]) link(input, modelPackage, 'ContributedTo');
+      link(modelPackage, group, 'AssociatedWith');
+      const approval = entity('action', `pipeline-${p}-models-${e + 1}-approval`, 'Approval', packageArn);
+      link(approval, modelPackage, 'ContributedTo');
+      // Batch transform for every other execution.
+      if (e % 2 === 1) {
+        const transform = entity('experiment-trial-component', `${run}-transform-aws-transform-job`, 'SageMakerTransformJob', `${prefix}:transform-job/${run}-transform`);
+        for (const input of [model, trainingImage, batchInput]) link(input, transform, 'ContributedTo');
+        link(transform, artifact(`${bucket}/${run}/transform/output`, 'DataSet'), 'Produced');
+      }
+      // Deployment for every fourth execution; an endpoint takes three deployments, then a new one.
+      if (e % 4 === 3) {
+        if (endpoint === undefined || deploymentsToEndpoint === 3) {
+          const endpointName = `pipeline-${p}-endpoint-${endpoints++}`;
+          endpoint = entity('context', `${endpointName}-${1700000000 + clock}-aws-endpoint`, 'Endpoint', `${prefix}:endpoint/${endpointName}`);
+          deploymentsToEndpoint = 0;
+        }
+        const deployment = entity('action', `${run}-deployment`, 'ModelDeployment', `${prefix}:endpoint/pipeline-${p}`);
+        for (const input of [model, trainingImage, modelPackage]) link(input, deployment, 'ContributedTo');
+        link(deployment, endpoint, 'AssociatedWith');
+        deploymentsToEndpoint++;
+        if (p === 0 && deploymentsToEndpoint === 3) handles.endpoint = endpoint;
+        if (p === 0) handles.model ??= model;
+      }
+    }
+    if (p === 0) {
+      handles.endpoint ??= endpoint;
+      handles.model ??= previousModel;
+    }
+  }
+  const arn = (id: number | undefined, what: string): string => {
+    const found = id === undefined ? undefined : arnOf.get(id);
+    if (found === undefined) throw new Error(`The graph is too small to have ${what}; ask for more entities.`);
+    return found;
+  };
+  return {
+    endpointArn: arn(handles.endpoint, 'an endpoint'),
+    datasetArn: arn(handles.dataset, 'a dataset'),
+    modelArn: arn(handles.model, 'a deployed model'),
+    entities,
+    associations,
+  };
+}
+
+/**
+ * Runs a bulk load with the secondary indexes and triggers of the lineage tables dropped, and
+ * re-creates them afterwards from their own stored SQL: building an index once over sorted keys is
+ * several times faster than updating it row by row, and the change-log triggers are pointless for
+ * rows that a lineage index will read in its rebuild anyway.
+ */
+function bulkLoad<T>(db: Database, load: () => T): T {
+  const saved = db
+    .prepare(
+      `SELECT type, name, sql FROM sqlite_master
+       WHERE tbl_name IN ('entities', 'associations') AND type IN ('index', 'trigger') AND sql IS NOT NULL
+       ORDER BY type`,
+    )
+    .all() as { type: 'index' | 'trigger'; name: string; sql: string }[];
+  for (const s of saved) db.exec(`DROP ${s.type === 'index' ? 'INDEX' : 'TRIGGER'} "${s.name}"`);
+  const value = load();
+  for (const s of saved) db.exec(s.sql);
+  resetLineageLog(db);
+  return value;
+}
+
+/**
+ * Generates the graph into an open store (as one bulk write; a running lineage index rebuilds) or
+ * into a bare database connection of a migrated Stemma database (in one transaction).
+ */
+export async function generatePlatformGraph(target: SqliteStore | Database, options: PlatformGraphOptions): Promise<PlatformGraph> {
+  if (target instanceof SqliteStore) return target.bulkWrite((db) => bulkLoad(db, () => writeGraph(db, options)));
+  return Promise.resolve(target.transaction(() => bulkLoad(target, () => writeGraph(target, options)))());
+}
