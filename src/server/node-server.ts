@@ -57,10 +57,11 @@ async function serve(handler: RequestHandler, req: IncomingMessage, res: ServerR
           headers: headersOf(req),
           body: requestBody,
         } satisfies HttpRequest);
-  // An explicit length keeps Node from chunking the body, which costs framing and an extra write.
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  res.writeHead(response.status, { ...response.headers, 'content-length': body.length });
-  res.end(body);
+  // An explicit length keeps Node from chunking the body, which costs framing and an extra write;
+  // a string body is sent in the same write as the headers.
+  const length = typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length;
+  res.writeHead(response.status, { ...response.headers, 'content-length': length });
+  res.end(response.body);
 }
 
 export function listen(handler: RequestHandler, port: number, host: string): Promise<ListeningServer> {
