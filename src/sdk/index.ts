@@ -24,3 +24,4 @@ export type { TagsInput } from './tags.js';
 export { parseArn, resourceName } from './arn.js';
 export type { ArnParts } from './arn.js';
 export * from './errors.js';
+export * from './formats/index.js';

@@ -7,6 +7,7 @@ import { QueryLineageCommand } from '@aws-sdk/client-sagemaker';
 import type { QueryFilters, QueryLineageCommandInput } from '@aws-sdk/client-sagemaker';
 import { parseArn } from './arn.js';
 import type { LineageEntity, LineageQueryDirection, LineageSource } from './enums.js';
+import type { GraphView } from './formats/graph-view.js';
 import type { LineageSession } from './session.js';
 import { uniqueBy } from './pages.js';
 
@@ -86,6 +87,16 @@ export class LineageQueryResult {
     this.vertices = vertices;
     this.edges = edges;
     this.startArns = startArns;
+  }
+
+  /** The result as the export formats draw it (`toDot`, `toMermaid`, `toGraphML`, `toHtml`). */
+  toGraphView(options: { labels?: ReadonlyMap<string, string>; title?: string } = {}): GraphView {
+    return {
+      vertices: this.vertices.map((v) => ({ arn: v.arn, lineageType: v.lineageEntity, type: v.lineageSource })),
+      edges: this.edges,
+      startArns: this.startArns,
+      ...options,
+    };
   }
 }
 
