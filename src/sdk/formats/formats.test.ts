@@ -58,6 +58,7 @@ describe('Mermaid', () => {
     expect(m).toContain('  v0 -->|ContributedTo| v1');
     expect(m).toContain('  v2 --> v3');
     expect(m).toContain('  class v0 start');
+    expect(m.find((l) => l.startsWith('  v0['))).toMatch(/"\]:::Artifact$/);
     expect(m.find((l) => l.startsWith('  v3['))).toContain('prod-&quot;endpoint&quot;');
   });
 });

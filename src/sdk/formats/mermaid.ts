@@ -17,7 +17,7 @@ export function toMermaid(view: GraphView): string {
   for (const [type, colour] of Object.entries(LINEAGE_COLOURS)) lines.push(`  classDef ${type} fill:${colour},color:#fff,stroke:#333`);
   lines.push('  classDef start stroke:#d00,stroke-width:4px');
   view.vertices.forEach((v, i) => {
-    lines.push(`  ${idOf(i)}["${text(labelOf(view, v.arn))}<br/><small>${text(subtitleOf(v))}</small>"]"${LINEAGE_COLOURS[v.lineageType] ? `:::${v.lineageType}` : ''}`);
+    lines.push(`  ${idOf(i)}["${text(labelOf(view, v.arn))}<br/><small>${text(subtitleOf(v))}</small>"]${LINEAGE_COLOURS[v.lineageType] ? `:::${v.lineageType}` : ''}`);
     if (starts.has(v.arn)) lines.push(`  class ${idOf(i)} start`);
   });
   for (const e of view.edges) {
