@@ -19,11 +19,8 @@ import type { LineageSession } from '../../sdk/session.js';
 import { listTags } from '../../sdk/tags.js';
 import { UserError } from '../resolve.js';
 
-export type ExportLine =
-  | ({ kind: 'artifact' } & Record<string, unknown>)
-  | ({ kind: 'context' } & Record<string, unknown>)
-  | ({ kind: 'action' } & Record<string, unknown>)
-  | { kind: 'association'; SourceArn: string; DestinationArn: string; AssociationType?: string };
+/** One line of an export: `kind` (artifact, context, action, association) and the Create request's members. */
+export type ExportLine = { readonly kind: string } & Record<string, unknown>;
 
 /** A progress bar on stderr for long runs in a terminal; silent otherwise. */
 export interface Progress {
@@ -127,7 +124,7 @@ export async function importLineage(session: LineageSession, input: Readable, pr
       else if (kind === 'context') await session.client.send(new CreateContextCommand({ ...(fields as object), Tags: tags(fields) } as ConstructorParameters<typeof CreateContextCommand>[0]));
       else if (kind === 'action') await session.client.send(new CreateActionCommand({ ...(fields as object), Tags: tags(fields) } as ConstructorParameters<typeof CreateActionCommand>[0]));
       else if (kind === 'association') {
-        const a = fields as { SourceArn: string; DestinationArn: string; AssociationType?: AssociationEdgeType };
+        const a = fields as unknown as { SourceArn: string; DestinationArn: string; AssociationType?: AssociationEdgeType };
         try {
           await session.client.send(new AddAssociationCommand({ SourceArn: a.SourceArn, DestinationArn: a.DestinationArn, AssociationType: a.AssociationType }));
           associations++;
