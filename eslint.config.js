@@ -9,6 +9,8 @@ const layers = {
   lineage: ['api', 'server', 'sdk', 'cli'],
   api: ['server', 'sdk', 'cli'],
   server: ['cli', 'sdk'],
+  // The SDK is a client: it talks to a server over the wire and never loads one.
+  sdk: ['core', 'storage', 'lineage', 'api', 'server', 'cli'],
 };
 
 export default tseslint.config(

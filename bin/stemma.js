@@ -2,4 +2,6 @@
 // Entry point of the `stemma` command: runs the compiled CLI (`npm run build` produces dist/).
 import { main } from '../dist/src/cli/main.js';
 
+// The AWS SDK warns on every client about Node 20's support ending; a command's stderr is for its own errors.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 await main(process.argv);

@@ -3,11 +3,25 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseQuotaOption } from '../api/quotas.js';
 import { jsonLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
 import { describeStore } from '../storage/open-store.js';
+import { Action } from '../sdk/action.js';
+import { Artifact } from '../sdk/artifact.js';
+import { Association } from '../sdk/associations.js';
+import { Context } from '../sdk/context.js';
+import type { AssociationEdgeType, LineageQueryDirection } from '../sdk/enums.js';
+import { SageMakerServiceException } from '../sdk/errors.js';
+import { ENTITY_KINDS, deleteEntity, describeEntity, describePlan, keyValues, listEntities, parsePairs, planDelete } from './commands/entities.js';
+import { explorerUrl, launchBrowser } from './commands/open.js';
+import { QUERY_FORMATS, runQuery } from './commands/query.js';
+import type { QueryFormat } from './commands/query.js';
+import { exportLineage, importLineage, terminalProgress } from './commands/transfer.js';
+import { UserError, resolveEntity } from './resolve.js';
+import { withTarget } from './target.js';
+import type { TargetOptions } from './target.js';
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.stemma');
 
@@ -71,14 +85,188 @@ export function buildProgram(): Command {
       process.once('SIGTERM', stop);
     });
 
+  addClientCommands(program);
   return program;
+}
+
+/** The options every client command shares: where its requests go. */
+function targeted(command: Command): Command {
+  return command
+    .option('--endpoint <url>', 'Stemma server URL (env STEMMA_ENDPOINT; default http://127.0.0.1:8080)')
+    .option('--data <dir>', 'run embedded on this data directory instead of calling a server')
+    .option('--region <region>', 'AWS region of the requests', 'us-east-1');
+}
+
+const collectValues = (value: string, previous: string[]): string[] => [...previous, value];
+
+function write(text: string): void {
+  process.stdout.write(text);
+}
+
+function addClientCommands(program: Command): void {
+  targeted(program.command('ls <kind>'))
+    .description(`list entities: ${ENTITY_KINDS.join(', ')}`)
+    .option('--type <type>', 'artifact/action/context type, or association type')
+    .option('--source-uri <uri>', 'only entities with this source URI')
+    .option('--from <entity>', 'associations: only from this entity')
+    .option('--to <entity>', 'associations: only to this entity')
+    .option('--limit <n>', 'at most this many rows', (v) => positive(v))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (kind: string, o: TargetOptions & { type?: string; sourceUri?: string; from?: string; to?: string; limit?: number; format: 'table' | 'json' }) => {
+      await withTarget(o, async ({ session }) => write(await listEntities(session, kind, { ...o, source: o.from, destination: o.to })));
+    });
+
+  targeted(program.command('describe <entity>'))
+    .description('show an artifact, action or context (by ARN, source URI or name) with its tags')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (ref: string, o: TargetOptions & { format: 'table' | 'json' }) => {
+      await withTarget(o, async ({ session }) => {
+        const record = await describeEntity(session, await resolveEntity(session, ref));
+        write(o.format === 'json' ? `${JSON.stringify(record, null, 2)}\n` : keyValues(record));
+      });
+    });
+
+  const create = program.command('create').description('create an artifact, action, context or association');
+  targeted(create.command('artifact <source-uri>'))
+    .requiredOption('--type <type>', 'artifact type, e.g. DataSet, Model, Image')
+    .option('--name <name>', 'artifact name')
+    .option('--property <key=value>', 'a property (repeatable)', collectValues, [])
+    .action(async (uri: string, o: TargetOptions & { type: string; name?: string; property: string[] }) => {
+      await withTarget(o, async ({ session }) => {
+        const a = await Artifact.create(session, { sourceUri: uri, artifactType: o.type, artifactName: o.name, properties: parsePairs(o.property) });
+        write(`${a.arn}\n`);
+      });
+    });
+  for (const kind of ['action', 'context'] as const) {
+    targeted(create.command(`${kind} <name>`))
+      .requiredOption('--type <type>', `${kind} type`)
+      .requiredOption('--source-uri <uri>', 'source URI')
+      .option('--description <text>', 'description')
+      .option('--property <key=value>', 'a property (repeatable)', collectValues, [])
+      .action(async (name: string, o: TargetOptions & { type: string; sourceUri: string; description?: string; property: string[] }) => {
+        await withTarget(o, async ({ session }) => {
+          const common = { sourceUri: o.sourceUri, description: o.description, properties: parsePairs(o.property) };
+          const e = kind === 'action'
+            ? await Action.create(session, { actionName: name, actionType: o.type, ...common })
+            : await Context.create(session, { contextName: name, contextType: o.type, ...common });
+          write(`${e.arn}\n`);
+        });
+      });
+  }
+  targeted(create.command('association <source> <destination>'))
+    .option('--type <type>', 'ContributedTo, AssociatedWith, DerivedFrom, Produced or SameAs')
+    .action(async (source: string, destination: string, o: TargetOptions & { type?: AssociationEdgeType }) => {
+      await withTarget(o, async ({ session }) => {
+        const a = await Association.create(session, {
+          sourceArn: (await resolveEntity(session, source)).arn,
+          destinationArn: (await resolveEntity(session, destination)).arn,
+          associationType: o.type,
+        });
+        write(`${a.sourceArn} -> ${a.destinationArn}\n`);
+      });
+    });
+
+  targeted(program.command('delete <entity>'))
+    .description('delete an artifact, action or context (by ARN, source URI or name)')
+    .option('--cascade', 'delete its associations first', false)
+    .option('--dry-run', 'only list what would be deleted', false)
+    .action(async (ref: string, o: TargetOptions & { cascade: boolean; dryRun: boolean }) => {
+      await withTarget(o, async ({ session }) => {
+        const plan = await planDelete(session, await resolveEntity(session, ref));
+        if (o.dryRun) {
+          write(o.cascade || plan.associations.length === 0 ? `Would delete:\n${describePlan(plan)}` : describePlan({ ...plan, associations: [] }));
+          if (!o.cascade && plan.associations.length > 0) throw new UserError(`${plan.entity.arn} has ${plan.associations.length} associations; only --cascade would delete it.`);
+          return;
+        }
+        if (!o.cascade && plan.associations.length > 0) {
+          throw new UserError(`${plan.entity.arn} has ${plan.associations.length} associations; pass --cascade to delete them too (--dry-run lists them).`);
+        }
+        await deleteEntity(session, plan, o.cascade);
+        write(`Deleted ${plan.entity.arn}${plan.associations.length > 0 ? ` and ${plan.associations.length} associations` : ''}\n`);
+      });
+    });
+
+  targeted(program.command('query <entity>'))
+    .description('lineage around an entity (ARN, name or source URI)')
+    .addOption(new Option('--direction <direction>', 'which way to walk').choices(['Ascendants', 'Descendants', 'Both']).default('Both'))
+    .option('--depth <n>', 'how many associations away (1-10)', (v) => positive(v), 10)
+    .option('--lineage-type <type>', 'only Artifact, Action, Context or TrialComponent (repeatable)', collectValues, [])
+    .option('--type <type>', 'only this entity type, e.g. DataSet, Endpoint, TrainingJob (repeatable)', collectValues, [])
+    .option('--no-edges', 'leave out associations and the entities on the paths to matches')
+    .addOption(new Option('--format <format>', 'output format').choices([...QUERY_FORMATS]).default('table'))
+    .action(async (ref: string, o: TargetOptions & { direction: LineageQueryDirection; depth: number; lineageType: string[]; type: string[]; edges: boolean; format: QueryFormat }) => {
+      await withTarget(o, async ({ session }) =>
+        write(await runQuery(session, ref, { direction: o.direction, depth: o.depth, lineageTypes: o.lineageType, types: o.type, edges: o.edges, format: o.format })),
+      );
+    });
+
+  targeted(program.command('export'))
+    .description("write the account's lineage as JSON lines (stdout)")
+    .action(async (o: TargetOptions) => {
+      await withTarget(o, async ({ session }) => {
+        const n = await exportLineage(session, process.stdout, terminalProgress('export'));
+        process.stderr.write(`Exported ${n} lines.\n`);
+      });
+    });
+
+  targeted(program.command('import'))
+    .description('create the entities and associations of an export (JSON lines on stdin)')
+    .action(async (o: TargetOptions) => {
+      await withTarget(o, async ({ session }) => {
+        const r = await importLineage(session, process.stdin, terminalProgress('import'));
+        process.stderr.write(`Imported ${r.entities} entities and ${r.associations} associations.${r.skipped > 0 ? ` Skipped ${r.skipped} associations to trial components or experiments, which this server cannot create yet.` : ''}\n`);
+      });
+    });
+
+  targeted(program.command('open <entity>'))
+    .description('open the web explorer on an entity (with --data, serves it until Ctrl-C)')
+    .option('--no-browser', 'only print the URL')
+    .action(async (ref: string, o: TargetOptions & { browser: boolean }) => {
+      if (o.data === undefined) {
+        await withTarget(o, async ({ session, url }) => {
+          const link = explorerUrl(url, (await resolveEntity(session, ref)).arn);
+          write(`${link}\n`);
+          if (o.browser) launchBrowser(link);
+        });
+        return;
+      }
+      const running = await startStemma({ dataDir: o.data, host: '127.0.0.1', port: 0, quotas: parseQuotaOption('sagemaker'), insecure: false, log: jsonLogger() });
+      await withTarget({ endpoint: running.url, region: o.region }, async ({ session }) => {
+        const link = explorerUrl(running.url, (await resolveEntity(session, ref)).arn);
+        write(`${link}\nServing ${o.data}; press Ctrl-C to stop.\n`);
+        if (o.browser) launchBrowser(link);
+      });
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await running.close();
+    });
+}
+
+function positive(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** One line for a failure: AWS errors by their code, the user's mistakes as they are. */
+export function errorLine(e: unknown): string {
+  if (e instanceof SageMakerServiceException) return `${e.name}: ${e.message}`;
+  if (e instanceof UserError) return e.message;
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'ECONNREFUSED') return `Cannot reach the Stemma server (${err.message ?? 'connection refused'}). Start one with \`stemma serve\`, or pass --endpoint or --data.`;
+  return err.message ?? String(e);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram().exitOverride().parseAsync([...argv]);
   } catch (e) {
-    process.stderr.write(`stemma: ${(e as Error).message}\n`);
+    // Commander has printed its own message for usage errors; exit codes carry over.
+    const code = (e as { code?: string; exitCode?: number }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      process.exitCode = (e as { exitCode?: number }).exitCode ?? 1;
+      return;
+    }
+    process.stderr.write(`stemma: ${errorLine(e).split('\n')[0]}\n`);
     process.exitCode = 1;
   }
 }

@@ -19,11 +19,16 @@ function artifactArnOf(scope: { account: string; region: string }, source: Artif
   return formatArn(scope, 'artifact', artifactId(source.SourceUri, source.SourceTypes ?? []));
 }
 
+/** Entities Stemma writes in bulk (automatic lineage) may keep only the URI column, not the request's Source. */
+function sourceOf(e: EntityRecord): ArtifactSource {
+  return (e.attrs['Source'] as ArtifactSource | undefined) ?? { SourceUri: e.sourceUri ?? '' };
+}
+
 function describe(e: EntityRecord): DescribeArtifactResponse {
   return {
     ArtifactName: e.name ?? undefined,
     ArtifactArn: e.arn,
-    Source: e.attrs['Source'] as ArtifactSource,
+    Source: sourceOf(e),
     ArtifactType: e.type ?? undefined,
     Properties: { ...e.properties },
     CreationTime: toEpochSeconds(e.createdAt),
@@ -39,7 +44,7 @@ function summary(e: EntityRecord): ArtifactSummary {
   return {
     ArtifactArn: e.arn,
     ArtifactName: e.name ?? undefined,
-    Source: e.attrs['Source'] as ArtifactSource,
+    Source: sourceOf(e),
     ArtifactType: e.type ?? undefined,
     CreationTime: toEpochSeconds(e.createdAt),
     LastModifiedTime: toEpochSeconds(e.modifiedAt),

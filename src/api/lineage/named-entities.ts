@@ -52,7 +52,7 @@ function namedEntityOperations(deps: ApiDeps, k: NamedEntityKind): Record<string
   const describe = (e: EntityRecord): Record<string, unknown> => ({
     [`${L}Name`]: e.name,
     [`${L}Arn`]: e.arn,
-    Source: e.attrs['Source'],
+    Source: e.attrs['Source'] ?? (e.sourceUri === null ? undefined : { SourceUri: e.sourceUri }),
     [`${L}Type`]: e.type,
     Description: e.description ?? undefined,
     ...(k.hasStatus ? { Status: e.status ?? undefined } : {}),
@@ -68,7 +68,7 @@ function namedEntityOperations(deps: ApiDeps, k: NamedEntityKind): Record<string
   const summary = (e: EntityRecord): Record<string, unknown> => ({
     [`${L}Arn`]: e.arn,
     [`${L}Name`]: e.name,
-    Source: e.attrs['Source'],
+    Source: e.attrs['Source'] ?? (e.sourceUri === null ? undefined : { SourceUri: e.sourceUri }),
     [`${L}Type`]: e.type,
     ...(k.hasStatus ? { Status: e.status ?? undefined } : {}),
     CreationTime: toEpochSeconds(e.createdAt),
