@@ -12,7 +12,7 @@ export interface SqlQuery {
   readonly params: unknown[];
 }
 
-function keysetCondition(column: string, tiebreak: string, ascending: boolean, after: Cursor): SqlQuery {
+export function keysetCondition(column: string, tiebreak: string, ascending: boolean, after: Cursor): SqlQuery {
   const op = ascending ? '>' : '<';
   return {
     sql: `(${column} ${op} ? OR (${column} = ? AND ${tiebreak} ${op} ?))`,
