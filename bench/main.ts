@@ -4,9 +4,12 @@
  */
 import { cpus } from 'node:os';
 import { ingestBenchmark } from './ingest.js';
+import { searchBenchmark } from './search.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
   ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
+  search: () =>
+    searchBenchmark({ documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000), runs: Number(process.env['BENCH_SEARCH_RUNS'] ?? 30) }),
 };
 
 async function main(): Promise<void> {

@@ -25,8 +25,15 @@ export interface SqlRunner {
   all<T>(query: SqlQuery): Promise<T[]>;
 }
 
-/** Below this many matching leaves for its most selective part, a query reads candidates. */
-export const CANDIDATE_LIMIT = 2_000;
+/**
+ * The most candidates worth reading for a page of `limit` hits among `documents`: reading c
+ * candidates costs about c lookups, while walking the sort order until `limit` matches costs
+ * about limit × documents / c when the condition matches c documents. They break even near
+ * sqrt(limit × documents).
+ */
+export function candidateBudget(limit: number, documents: number): number {
+  return Math.max(64, Math.ceil(Math.sqrt(limit * Math.max(documents, 1))));
+}
 
 interface Scan {
   readonly sql: string;
@@ -276,7 +283,7 @@ function candidatesSql(q: SearchQuery, driver: SqlQuery, limit: number): SqlQuer
   };
 }
 
-export const SEARCH_SPACE_SQL = 'SELECT id FROM search_spaces WHERE account = ? AND region = ? AND resource = ?';
+export const SEARCH_SPACE_SQL = 'SELECT id, documents FROM search_spaces WHERE account = ? AND region = ? AND resource = ?';
 
 interface Row {
   doc_id: number;
@@ -285,11 +292,13 @@ interface Row {
 
 /** Runs a search: finds the hits of one page (ids and sort values), in order. */
 export async function searchPage(runner: SqlRunner, q: SearchQuery): Promise<{ docId: number; value: number | string | null }[]> {
-  const space = (await runner.all<{ id: number }>({ sql: SEARCH_SPACE_SQL, params: [q.scope.account, q.scope.region, q.resource] }))[0]?.id;
-  if (space === undefined) return [];
-  const driver = q.plan === 'walk' ? UNDRIVABLE : await chooseDriver(runner, q.condition, space, CANDIDATE_LIMIT);
+  const found = (await runner.all<{ id: number; documents: number }>({ sql: SEARCH_SPACE_SQL, params: [q.scope.account, q.scope.region, q.resource] }))[0];
+  if (found === undefined) return [];
+  const space = found.id;
+  const budget = candidateBudget(q.limit, found.documents);
+  const driver = q.plan === 'walk' ? UNDRIVABLE : await chooseDriver(runner, q.condition, space, budget);
   let rows: Row[];
-  if (driver.sql && (driver.estimate <= CANDIDATE_LIMIT || q.plan === 'candidates')) {
+  if (driver.sql && (driver.estimate <= budget || q.plan === 'candidates')) {
     rows = await runner.all<Row>(candidatesSql(q, driver.sql, q.limit));
   } else {
     rows = q.after?.value === null ? [] : await runner.all<Row>(sortedWalkSql(q, space, q.limit));

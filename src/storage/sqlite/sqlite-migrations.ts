@@ -131,7 +131,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         id INTEGER PRIMARY KEY,
         account TEXT NOT NULL,
         region TEXT NOT NULL,
-        resource TEXT NOT NULL
+        resource TEXT NOT NULL,
+        -- How many documents the space holds; the search planner weighs plans with it.
+        documents INTEGER NOT NULL DEFAULT 0
       );
       CREATE UNIQUE INDEX search_spaces_key ON search_spaces (account, region, resource);
       CREATE TABLE search_documents (

@@ -382,21 +382,32 @@ export class SqliteTx implements StoreTx {
 
   putSearchDocument(doc: SearchDocument): Promise<void> {
     const space = this.searchSpace(doc.scope, doc.resource, true) as number;
-    const row = this.stmt(
-      `INSERT INTO search_documents (space, arn, record) VALUES (?, ?, ?)
-       ON CONFLICT (arn) DO UPDATE SET space = excluded.space, record = excluded.record RETURNING id`,
-    ).get(space, doc.arn, JSON.stringify(doc.record)) as { id: number };
-    this.run('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
+    const existing = this.stmt('SELECT id, space FROM search_documents WHERE arn = ?').get(doc.arn) as { id: number; space: number } | undefined;
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      this.run('UPDATE search_documents SET space = ?, record = ? WHERE id = ?', [space, JSON.stringify(doc.record), id]);
+      this.run('DELETE FROM search_values WHERE doc_id = ?', [id]);
+      if (existing.space !== space) {
+        this.run('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [existing.space]);
+        this.run('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+      }
+    } else {
+      const r = this.run('INSERT INTO search_documents (space, arn, record) VALUES (?, ?, ?)', [space, doc.arn, JSON.stringify(doc.record)]);
+      id = Number(r.lastInsertRowid);
+      this.run('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+    }
     const insert = 'INSERT INTO search_values (doc_id, path, elem, space, num, str) VALUES (?, ?, ?, ?, ?, ?)';
-    for (const leaf of doc.leaves) this.run(insert, [row.id, leaf.path, leaf.elem, space, leaf.num, leaf.str]);
+    for (const leaf of doc.leaves) this.run(insert, [id, leaf.path, leaf.elem, space, leaf.num, leaf.str]);
     return Promise.resolve();
   }
 
   deleteSearchDocument(arn: string): Promise<void> {
-    const row = this.stmt('SELECT id FROM search_documents WHERE arn = ?').get(arn) as { id: number } | undefined;
+    const row = this.stmt('SELECT id, space FROM search_documents WHERE arn = ?').get(arn) as { id: number; space: number } | undefined;
     if (!row) return Promise.resolve();
     this.run('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
     this.run('DELETE FROM search_documents WHERE id = ?', [row.id]);
+    this.run('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [row.space]);
     return Promise.resolve();
   }
 
