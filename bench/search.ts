@@ -196,6 +196,22 @@ const SCENARIOS: Scenario[] = [
       SortOrder: 'Ascending',
     },
   },
+  {
+    // The engine's worst case, kept in the table on purpose: two wide filters whose intersection is
+    // empty make the sorted walk visit every document.
+    name: 'worst case: two wide filters, empty intersection',
+    request: {
+      Resource: 'ExperimentTrialComponent',
+      SearchExpression: {
+        Filters: [
+          { Name: 'Metrics.accuracy.Max', Operator: 'GreaterThan', Value: '0.97' },
+          { Name: 'Metrics.loss.Last', Operator: 'GreaterThan', Value: '0.5' },
+        ],
+      },
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+    },
+  },
 ];
 
 function queryOf(s: Scenario, plan?: 'walk' | 'candidates'): SearchQuery {
