@@ -82,7 +82,7 @@ export interface SearchQuery {
   readonly after?: SearchCursor;
   readonly limit: number;
   /** Forces one of the engine's plans (tests and benchmarks); by default it picks by selectivity. */
-  readonly plan?: 'candidates' | 'walk';
+  readonly plan?: 'candidates' | 'walk' | 'bounded';
 }
 
 export interface SearchHit {

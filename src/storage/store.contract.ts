@@ -280,7 +280,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             );
             expect(hits.map((h) => [h.docId, h.value])).toEqual(reference.map((h) => [h.docId, h.value]));
           }),
-          { numRuns: 150 },
+          { numRuns: 200 },
         );
       }));
   });
@@ -348,7 +348,7 @@ const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) 
   ),
 })).c;
 
-const planArb = fc.constantFrom(undefined, 'walk' as const, 'candidates' as const);
+const planArb = fc.constantFrom(undefined, 'walk' as const, 'candidates' as const, 'bounded' as const);
 
 const sortArb: fc.Arbitrary<SearchSort> = fc.record({
   path: fc.constantFrom(...PATHS),

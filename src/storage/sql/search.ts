@@ -35,6 +35,14 @@ export function candidateBudget(limit: number, documents: number): number {
   return Math.max(64, Math.ceil(Math.sqrt(limit * Math.max(documents, 1))));
 }
 
+/**
+ * Conditions are counted up to this many leaves. Between the candidate budget and this, the walk
+ * is tried first but may visit only as many rows as reading the candidates would cost; if that
+ * does not fill the page (filters that rarely hold together), the candidates are read instead.
+ * Counting is cheap next to checking: an index range, no lookups.
+ */
+export const COUNT_CAP = 20_000;
+
 interface Scan {
   readonly sql: string;
   readonly params: unknown[];
@@ -206,16 +214,45 @@ function sortColumn(sort: SearchSort): 'num' | 'str' {
 }
 
 /** Plan 1: the sort path's index in order, each document checked, taken at its first (best) leaf. */
-function sortedWalkSql(q: SearchQuery, space: number, limit: number): SqlQuery {
+function walkRange(q: SearchQuery, space: number, a: string): SqlQuery {
+  const col = sortColumn(q.sort);
+  const after = q.sort.ascending ? '>' : '<';
+  const where = [`${a}.space = ?`, `${a}.path = ?`, `${a}.${col} IS NOT NULL`];
+  const params: unknown[] = [space, q.sort.path];
+  if (q.after && q.after.value !== null) {
+    where.push(`(${a}.${col} ${after} ? OR (${a}.${col} = ? AND ${a}.doc_id ${after} ?))`);
+    params.push(q.after.value, q.after.value, q.after.docId);
+  }
+  return { sql: where.join(' AND '), params };
+}
+
+/** The first `visit` rows of the sort walk, unchecked: how far a bounded walk looks. */
+function walkWindowSql(q: SearchQuery, space: number, visit: number): SqlQuery {
+  const col = sortColumn(q.sort);
+  const dir = q.sort.ascending ? 'ASC' : 'DESC';
+  const range = walkRange(q, space, 'w');
+  return {
+    sql: `SELECT w.doc_id AS doc_id, w.path AS path, w.elem AS elem, w.${col} AS ${col} FROM search_values w
+          WHERE ${range.sql} ORDER BY w.${col} ${dir}, w.doc_id ${dir} LIMIT ?`,
+    params: [...range.params, visit],
+  };
+}
+
+function sortedWalkSql(q: SearchQuery, space: number, limit: number, visit?: number): SqlQuery {
   const col = sortColumn(q.sort);
   const dir = q.sort.ascending ? 'ASC' : 'DESC';
   const better = q.sort.ascending ? '<' : '>';
-  const after = q.sort.ascending ? '>' : '<';
-  const where = [`s.space = ?`, `s.path = ?`, `s.${col} IS NOT NULL`];
-  const params: unknown[] = [space, q.sort.path];
-  if (q.after && q.after.value !== null) {
-    where.push(`(s.${col} ${after} ? OR (s.${col} = ? AND s.doc_id ${after} ?))`);
-    params.push(q.after.value, q.after.value, q.after.docId);
+  let from = 'search_values s';
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (visit === undefined) {
+    const range = walkRange(q, space, 's');
+    where.push(range.sql);
+    params.push(...range.params);
+  } else {
+    const window = walkWindowSql(q, space, visit);
+    from = `(${window.sql}) AS s`;
+    params.push(...window.params);
   }
   // A document with several values at the sort path is met once per value; keep the best one only.
   where.push(`NOT EXISTS (SELECT 1 FROM search_values x WHERE x.doc_id = s.doc_id AND x.path = s.path
@@ -224,7 +261,7 @@ function sortedWalkSql(q: SearchQuery, space: number, limit: number): SqlQuery {
   where.push(probe.sql);
   params.push(...probe.params, limit);
   return {
-    sql: `SELECT s.doc_id AS doc_id, s.${col} AS sort_value FROM search_values s WHERE ${where.join(' AND ')}
+    sql: `SELECT s.doc_id AS doc_id, s.${col} AS sort_value FROM ${from} WHERE ${where.join(' AND ')}
           ORDER BY s.${col} ${dir}, s.doc_id ${dir} LIMIT ?`,
     params,
   };
@@ -296,16 +333,35 @@ export async function searchPage(runner: SqlRunner, q: SearchQuery): Promise<{ d
   if (found === undefined) return [];
   const space = found.id;
   const budget = candidateBudget(q.limit, found.documents);
-  const driver = q.plan === 'walk' ? UNDRIVABLE : await chooseDriver(runner, q.condition, space, budget);
-  let rows: Row[];
-  if (driver.sql && (driver.estimate <= budget || q.plan === 'candidates')) {
-    rows = await runner.all<Row>(candidatesSql(q, driver.sql, q.limit));
-  } else {
-    rows = q.after?.value === null ? [] : await runner.all<Row>(sortedWalkSql(q, space, q.limit));
-    if (rows.length < q.limit) {
-      const afterId = q.after?.value === null ? q.after.docId : undefined;
-      rows = rows.concat(await runner.all<Row>(missingSortValueSql(q, space, afterId, q.limit - rows.length)));
+  const driver = q.plan === 'walk' ? UNDRIVABLE : await chooseDriver(runner, q.condition, space, COUNT_CAP);
+  const candidates = (): Promise<Row[]> => runner.all<Row>(candidatesSql(q, driver.sql as SqlQuery, q.limit));
+  const inMissingSection = q.after?.value === null;
+  if (driver.sql && ((driver.estimate <= budget && q.plan !== 'bounded') || q.plan === 'candidates' || (inMissingSection && driver.estimate <= COUNT_CAP))) {
+    return toHits(await candidates());
+  }
+  let rows: Row[] = [];
+  if (!inMissingSection) {
+    if (driver.sql && driver.estimate <= COUNT_CAP) {
+      // A bounded walk: no more rows than the candidates would cost, else read the candidates.
+      // (Forced 'bounded' plans look at fewer rows, so tests reach every branch on small data.)
+      const visit = q.plan === 'bounded' ? Math.max(1, Math.ceil(driver.estimate / 2)) : driver.estimate;
+      rows = await runner.all<Row>(sortedWalkSql(q, space, q.limit, visit));
+      if (rows.length < q.limit) {
+        const window = walkWindowSql(q, space, visit);
+        const seen = (await runner.all<{ n: number }>({ sql: `SELECT count(*) AS n FROM (${window.sql}) AS t`, params: window.params }))[0]?.n ?? 0;
+        if (seen >= visit) return toHits(await candidates());
+      }
+    } else {
+      rows = await runner.all<Row>(sortedWalkSql(q, space, q.limit));
     }
   }
+  if (rows.length < q.limit) {
+    const afterId = inMissingSection ? q.after?.docId : undefined;
+    rows = rows.concat(await runner.all<Row>(missingSortValueSql(q, space, afterId, q.limit - rows.length)));
+  }
+  return toHits(rows);
+}
+
+function toHits(rows: Row[]): { docId: number; value: number | string | null }[] {
   return rows.map((r) => ({ docId: r.doc_id, value: r.sort_value }));
 }
