@@ -51,6 +51,9 @@ export function startCheckpointer(path: string, onError: (message: string) => vo
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // While stopping, the worker must keep the process alive: unref'd, a process with nothing
+        // else to do exits before the final checkpoint ends and before close() writes its marker.
+        worker.ref();
         worker.postMessage('stop');
       }),
   };
