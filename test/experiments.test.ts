@@ -287,3 +287,42 @@ describe('Trial components', () => {
     await sm.send(new DeleteTrialComponentCommand({ TrialComponentName: tc }));
   });
 });
+
+describe('Error paths write nothing, and accounts or regions do not see each other', () => {
+  it('answers ResourceNotFound for every operation on a missing entity', async () => {
+    const missing = [
+      sm.send(new DescribeTrialCommand({ TrialName: 'missing' })),
+      sm.send(new UpdateTrialCommand({ TrialName: 'missing', DisplayName: 'x' })),
+      sm.send(new DeleteTrialCommand({ TrialName: 'missing' })),
+      sm.send(new DescribeTrialComponentCommand({ TrialComponentName: 'missing' })),
+      sm.send(new UpdateTrialComponentCommand({ TrialComponentName: 'missing', DisplayName: 'x' })),
+      sm.send(new DeleteTrialComponentCommand({ TrialComponentName: 'missing' })),
+      sm.send(new DisassociateTrialComponentCommand({ TrialComponentName: 'missing', TrialName: 'missing' })),
+      sm.send(new ListTrialsCommand({ TrialComponentName: 'missing' })),
+      sm.send(new ListTrialComponentsCommand({ TrialName: 'missing' })),
+      sm.send(new DescribeExperimentCommand({ ExperimentName: 'missing' })),
+    ];
+    for (const p of missing) expect(await awsError(p)).toMatchObject({ name: 'ResourceNotFound', status: 400, message: expect.stringContaining('missing') as string });
+  });
+
+  it('leaves nothing behind when a create fails', async () => {
+    const trial = unique('orphan');
+    await awsError(sm.send(new CreateTrialCommand({ TrialName: trial, ExperimentName: 'missing' })));
+    expect(await awsError(sm.send(new DescribeTrialCommand({ TrialName: trial })))).toMatchObject({ name: 'ResourceNotFound' });
+    const tags = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    const exp = unique('tagged');
+    const tooMany = await awsError(sm.send(new CreateExperimentCommand({ ExperimentName: exp, Tags: tags })));
+    expect(tooMany.name).toBe('ValidationException');
+    expect(await awsError(sm.send(new DescribeExperimentCommand({ ExperimentName: exp })))).toMatchObject({ name: 'ResourceNotFound' });
+  });
+
+  it('keeps each region to itself', async () => {
+    const exp = unique('regional');
+    await sm.send(new CreateExperimentCommand({ ExperimentName: exp }));
+    const other = server.client({ region: 'eu-west-1' });
+    expect(await awsError(other.send(new DescribeExperimentCommand({ ExperimentName: exp })))).toMatchObject({ name: 'ResourceNotFound' });
+    expect((await other.send(new ListExperimentsCommand({}))).ExperimentSummaries).toEqual([]);
+    await other.send(new CreateExperimentCommand({ ExperimentName: exp }));
+    expect((await other.send(new DescribeExperimentCommand({ ExperimentName: exp }))).ExperimentArn).toContain(':eu-west-1:');
+  });
+});

@@ -170,6 +170,12 @@ describe('Search over a tracking scenario', () => {
     expect((await sm.send(new SearchCommand({ Resource: 'TrainingJob' }))).Results).toEqual([]);
   });
 
+  it('never returns another region\'s resources', async () => {
+    const other = server.client({ region: 'eu-west-1' });
+    expect((await other.send(new SearchCommand({ Resource: 'ExperimentTrialComponent' }))).Results).toEqual([]);
+    expect((await other.send(new GetSearchSuggestionsCommand({ Resource: 'ExperimentTrialComponent', SuggestionQuery: { PropertyNameQuery: { PropertyNameHint: 'Metrics.' } } }))).PropertyNameSuggestions).toEqual([]);
+  });
+
   it('sees every committed write at once', async () => {
     await sm.send(new UpdateTrialComponentCommand({ TrialComponentName: 'preprocess', Parameters: { split: { NumberValue: 0.3 } } }));
     expect(await names(where({ Name: 'Parameters.split.NumberValue', Value: '0.3' }))).toEqual(['preprocess']);
