@@ -193,7 +193,8 @@ export function compileSearch(resource: SearchableResource, request: SearchReque
   const p = compiler.property(sortBy, 'sortBy');
   if (p.subtree) {
     throw new ValidationException(
-      `Cannot sort by '${sortBy.slice(0, 200)}': it names a group of properties. Sort by one value, e.g. '${p.path}.${p.type === 'mixed' ? 'NumberValue' : '…'}'.`,
+      `Cannot sort by '${sortBy.slice(0, 200)}': it names a group of values, not one value. ` +
+        `Sort by a property below it${p.type === 'mixed' ? `, e.g. '${p.path}.NumberValue'` : ''}.`,
     );
   }
   const sort: SearchSort = { path: p.path, type: p.type === 'text' ? 'str' : 'num', ascending: request.SortOrder === 'Ascending' };

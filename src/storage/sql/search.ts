@@ -8,14 +8,17 @@
  * resource type. It is written in the same transaction as the entity it mirrors, so a search sees
  * exactly the committed state.
  *
- * A query runs one of two plans, chosen by counting (capped) how many leaves its most selective
- * index-usable predicates match:
- * - candidates: when some conjunct matches few documents, read those through the value index,
- *   check the whole condition on each, sort them, cut the page;
+ * A query runs one of three plans, chosen by counting (capped) how many leaves the most selective
+ * index-usable part of its condition matches:
+ * - candidates: when that part matches few documents (under sqrt(limit × documents)), read them
+ *   through the value index, check the whole condition on each, sort them, cut the page;
  * - sorted walk: otherwise walk the sort path's index in order, checking the condition on each
  *   document met, until the page is full — wide filters fill a page after few steps. Documents
- *   without the sort property follow, in id order.
- * Both plans check the complete condition on every document, so the choice affects speed only.
+ *   without the sort property follow, in id order;
+ * - bounded walk: when the most selective part is wide but countable (COUNT_CAP), walk at most as
+ *   many rows as its candidates, and read the candidates if that did not fill the page — filters
+ *   that are each wide but rarely hold together would otherwise make the walk visit everything.
+ * Every plan checks the complete condition on every document, so the choice affects speed only.
  */
 import type { Condition, Predicate, SearchQuery, SearchSort, ValueTest } from '../search-query.js';
 import type { SqlQuery } from './listing.js';
