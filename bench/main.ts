@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { ingestBenchmark } from './ingest.js';
 import { queryBenchmark } from './query.js';
+import { searchBenchmark } from './search.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
   ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
@@ -14,6 +15,8 @@ const SUITES: Record<string, () => Promise<string>> = {
       seed: Number(process.env['BENCH_SEED'] ?? 1),
       iterations: Number(process.env['BENCH_ITERATIONS'] ?? 500),
     }),
+  search: () =>
+    searchBenchmark({ documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000), runs: Number(process.env['BENCH_SEARCH_RUNS'] ?? 30) }),
 };
 
 async function main(): Promise<void> {
