@@ -60,6 +60,20 @@ describe('PostgresStore', () => {
     await expect(PostgresStore.open({ url })).rejects.toThrow(/schema version 999, newer than this Stemma knows/);
   });
 
+  it('applies a migration missing below the highest applied one', async () => {
+    const url = await database();
+    // Undo migration 2 (the traversal indexes) while 1 and 3 stay applied.
+    await sql(url, 'DROP INDEX associations_out; DROP INDEX associations_in; DELETE FROM schema_migrations WHERE id = 2');
+    await withStore(url, () => Promise.resolve());
+    const applied = await sql<{ id: number }>(url, 'SELECT id FROM schema_migrations ORDER BY id');
+    expect(applied.map((r) => r.id)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.id));
+    const indexes = await sql<{ indexname: string }>(
+      url,
+      "SELECT indexname FROM pg_indexes WHERE indexname IN ('associations_in', 'associations_out') ORDER BY indexname",
+    );
+    expect(indexes.map((r) => r.indexname)).toEqual(['associations_in', 'associations_out']);
+  });
+
   it('keeps data across close and reopen', async () => {
     const url = await database();
     await withStore(url, (s) => s.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:kept' }))));

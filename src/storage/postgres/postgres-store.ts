@@ -29,6 +29,7 @@ import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg';
 import { coerceError } from '../../core/errors.js';
 import type { Store, StoreReader, StoreTx } from '../store.js';
+import { pendingMigrations } from '../migrations.js';
 import { isRetryable, translatePostgresError } from './postgres-errors.js';
 import type { Migration } from './postgres-migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -177,17 +178,8 @@ async function migrate(pool: Pool, migrations: readonly Migration[], location: s
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
-    const { rows } = await client.query<{ id: number | null }>('SELECT max(id) AS id FROM schema_migrations');
-    const current = rows[0]?.id ?? 0;
-    const newest = migrations.at(-1)?.id ?? 0;
-    if (current > newest) {
-      throw new Error(
-        `The database at ${location} has schema version ${current}, newer than this Stemma knows (${newest}). ` +
-          'Upgrade Stemma to open it.',
-      );
-    }
-    for (const m of migrations) {
-      if (m.id <= current) continue;
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM schema_migrations');
+    for (const m of pendingMigrations(migrations, rows.map((r) => r.id), location)) {
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
     }
