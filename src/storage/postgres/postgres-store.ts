@@ -20,6 +20,14 @@
  *     one after the other, and the second re-reads what the first committed (under READ COMMITTED
  *     each statement sees the latest commits; a locked row is re-read once its lock is released).
  *   - the associations' foreign keys back this up: no edge can point at a deleted entity.
+ *   - experiments: a trial's experiment and a trial's components are decided about under the lock
+ *     of the entity they hang on (CreateTrial and DeleteExperiment both lock the experiment;
+ *     AssociateTrialComponent and DeleteTrial both lock the trial), membership pairs by their
+ *     primary key (`ON CONFLICT DO NOTHING`), metric summaries by one upsert per sample, and
+ *     deferred foreign keys refuse, at COMMIT, a membership or metric row whose entity is gone.
+ *   - the search projection: a space's first document creates it with `ON CONFLICT DO NOTHING`;
+ *     its document count moves only by `documents = documents ± 1` next to the insert or delete
+ *     that changed it (a delete counts only if its own `DELETE … RETURNING` removed the row).
  *   Serialization failures and deadlocks (40001, 40P01; e.g. two transactions locking the same two
  *   entities in opposite orders) roll back and run the whole callback again, a bounded number of times.
  * - Migrations run at open, in one transaction under a transaction-scoped advisory lock, so replicas
