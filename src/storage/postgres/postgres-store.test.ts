@@ -140,6 +140,22 @@ describe('PostgresStore', () => {
     });
   });
 
+  it('refuses a search value too long for its index as invalid input, writing nothing', async () => {
+    const url = await database();
+    await withStore(url, async (store) => {
+      // 3,072 CJK characters that do not compress: over PostgreSQL's B-tree entry limit.
+      let text = '';
+      for (let i = 0; i < 3072; i++) text += String.fromCharCode(0x4e00 + ((i * 7919) % 20000));
+      const scope = { account: '111122223333', region: 'us-east-1' };
+      const put = store.transaction((tx) =>
+        tx.putSearchDocument({ arn: 'arn:long', scope, resource: 'R', record: {}, leaves: [{ path: 'Description', elem: 0, num: null, str: text }] }),
+      );
+      await expect(put).rejects.toBeInstanceOf(ValidationException);
+      const all = { scope, resource: 'R', condition: { kind: 'all' as const, terms: [] }, sort: { path: 'Description', type: 'str' as const, ascending: true }, limit: 10 };
+      expect(await store.read((r) => r.search(all))).toEqual([]);
+    });
+  });
+
   it('does not show the password of a database URL', () => {
     expect(redactUrl('postgres://stemma:s3cret@db.internal:5432/stemma')).toBe('postgres://stemma:***@db.internal:5432/stemma');
     expect(redactUrl('postgres://stemma@db/stemma')).toBe('postgres://stemma@db/stemma');
