@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { ingestBenchmark } from './ingest.js';
 import { queryBenchmark } from './query.js';
+import { searchBenchmark } from './search.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
   ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
@@ -13,6 +14,13 @@ const SUITES: Record<string, () => Promise<string>> = {
       entities: Number(process.env['BENCH_ENTITIES'] ?? 1_000_000),
       seed: Number(process.env['BENCH_SEED'] ?? 1),
       iterations: Number(process.env['BENCH_ITERATIONS'] ?? 500),
+    }),
+  search: () =>
+    searchBenchmark({
+      documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000),
+      runs: Number(process.env['BENCH_SEARCH_RUNS'] ?? 30),
+      // 0 leaves PostgreSQL out.
+      postgresDocuments: Number(process.env['BENCH_SEARCH_PG_DOCUMENTS'] ?? 20_000),
     }),
 };
 

@@ -13,13 +13,28 @@ import { lineageGroupOperations } from './lineage/lineage-groups.js';
 import { queryLineageOperations } from './lineage/query-lineage.js';
 import { tagOperations } from './lineage/tags.js';
 import type { OperationTable } from './operation.js';
+import { experimentOperations } from './experiments/experiments.js';
+import { recordTrialComponentMetrics } from './experiments/metrics.js';
+import { trialComponentOperations } from './experiments/trial-components.js';
+import { trialOperations } from './experiments/trials.js';
+import { searchOperations } from './search/operations.js';
+
+export interface StemmaExtras {
+  /** Folds metric samples into a trial component's metric summaries (body: `{ Metrics: [...] }`). */
+  recordTrialComponentMetrics(nameOrArn: string, body: unknown, ctx: RequestContext): Promise<unknown>;
+}
 
 type AnyHandler = (input: unknown, ctx: RequestContext) => Promise<unknown>;
 
 export class SageMakerApi {
   private readonly handlers: ReadonlyMap<string, AnyHandler>;
+  /** Stemma's own operations beyond SageMaker's API, served under /api/v1 by the server. */
+  readonly extras: StemmaExtras;
 
   constructor(deps: ApiDeps) {
+    this.extras = {
+      recordTrialComponentMetrics: (name, body, ctx) => recordTrialComponentMetrics(deps, ctx, name, body),
+    };
     const families: OperationTable[] = [
       artifactOperations(deps),
       actionOperations(deps),
@@ -28,6 +43,10 @@ export class SageMakerApi {
       tagOperations(deps),
       lineageGroupOperations(deps),
       queryLineageOperations(deps),
+      experimentOperations(deps),
+      trialOperations(deps),
+      trialComponentOperations(deps),
+      searchOperations(deps),
     ];
     const handlers = new Map<string, AnyHandler>();
     for (const family of families) {

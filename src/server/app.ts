@@ -10,6 +10,7 @@ import type { Authenticator } from './auth.js';
 import { errorResponse, operationOf, parseBody, successResponse } from './aws-json.js';
 import type { HttpRequest, HttpResponse, RequestHandler } from './http-types.js';
 import type { Logger } from './log.js';
+import { handleTrialComponentMetrics, isTrialComponentMetricsRoute } from './routes/trial-component-metrics.js';
 
 export interface AppDeps {
   readonly api: SageMakerApi;
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): RequestHandler {
     const requestId = newRequestId();
     try {
       if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId);
+      if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, auth });
       if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
       }

@@ -2,9 +2,12 @@
  * The behaviour every Store backend must have, written once. Each backend's test file calls
  * `describeStoreContract` with a factory for fresh, empty stores.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../core/arn.js';
 import type { NewEntity } from '../core/model.js';
+import type { Condition, Predicate, SearchLeaf, SearchSort, ValueTest } from './search-query.js';
+import { referenceSearch } from './search-query.js';
 import type { Store } from './store.js';
 import { UniqueViolation } from './store.js';
 
@@ -208,4 +211,188 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read((r) => r.quotaUsage(scope, 'artifact'))).toBe(20);
       }));
   });
+  // ---- Experiments, trials, trial components and Search ----
+
+  describe(`${name} store contract: experiments and search`, () => {
+    it('keeps trial membership many-to-many and lists by experiment, trial and component', () =>
+      withStore(async (store) => {
+        const [exp, t1, t2, c1, c2] = await store.transaction(async (tx) => [
+          await tx.insertEntity(entity({ arn: 'arn:e', kind: 'experiment', name: 'e', type: null, sourceUri: null })),
+          await tx.insertEntity(entity({ arn: 'arn:t1', kind: 'experiment-trial', name: 't1', type: null, sourceUri: null })),
+          await tx.insertEntity(entity({ arn: 'arn:t2', kind: 'experiment-trial', name: 't2', type: null, sourceUri: null })),
+          await tx.insertEntity(entity({ arn: 'arn:c1', kind: 'experiment-trial-component', name: 'c1', type: null, sourceUri: 'job-1' })),
+          await tx.insertEntity(entity({ arn: 'arn:c2', kind: 'experiment-trial-component', name: 'c2', type: null, sourceUri: null })),
+        ]);
+        await store.transaction(async (tx) => {
+          await tx.linkTrialToExperiment(t1.id, exp.id);
+          await tx.linkTrialToExperiment(t2.id, exp.id);
+          expect(await tx.addTrialMember(t1.id, c1.id, 1)).toBe(true);
+          expect(await tx.addTrialMember(t1.id, c1.id, 2)).toBe(false);
+          await tx.addTrialMember(t2.id, c1.id, 3);
+          await tx.addTrialMember(t2.id, c2.id, 4);
+        });
+        const names = (rows: { name: string | null }[]): (string | null)[] => rows.map((r) => r.name);
+        const list = { scope, sortBy: 'Name' as const, ascending: true, limit: 10 };
+        await store.read(async (r) => {
+          expect(await r.countTrialsOfExperiment(exp.id)).toBe(2);
+          expect(await r.countComponentsOfTrial(t2.id)).toBe(2);
+          expect(await r.countTrialsOfComponent(c1.id)).toBe(2);
+          expect(await r.isTrialMember(t1.id, c2.id)).toBe(false);
+          expect(names(await r.listTrialsOfComponent(c1.id))).toEqual(['t1', 't2']);
+          expect(names(await r.listComponentsOfTrial(t2.id))).toEqual(['c1', 'c2']);
+          expect(names(await r.listExperimentEntities({ ...list, kind: 'experiment-trial-component', experimentId: exp.id }))).toEqual(['c1', 'c2']);
+          expect(names(await r.listExperimentEntities({ ...list, kind: 'experiment-trial-component', trialId: t1.id }))).toEqual(['c1']);
+          expect(names(await r.listExperimentEntities({ ...list, kind: 'experiment-trial-component', sourceArn: 'job-1' }))).toEqual(['c1']);
+          expect(names(await r.listExperimentEntities({ ...list, kind: 'experiment-trial', componentId: c2.id }))).toEqual(['t2']);
+          expect(names(await r.listExperimentEntities({ ...list, kind: 'experiment-trial', experimentId: exp.id, after: { value: 't1', id: t1.id } }))).toEqual(['t2']);
+        });
+        await store.transaction(async (tx) => {
+          expect(await tx.removeTrialMember(t1.id, c1.id)).toBe(true);
+          expect(await tx.removeTrialMember(t1.id, c1.id)).toBe(false);
+          await tx.unlinkTrial(t1.id);
+        });
+        expect(await store.read((r) => r.countTrialsOfExperiment(exp.id))).toBe(1);
+      }));
+
+    it('summarises metric samples: count, min, max, last by time then step, average and sample deviation', () =>
+      withStore(async (store) => {
+        // Metrics belong to an existing trial component (PostgreSQL checks it with a foreign key).
+        const c = await store.transaction((tx) =>
+          tx.insertEntity(entity({ arn: 'arn:c', kind: 'experiment-trial-component', name: 'c', type: null, sourceUri: null })),
+        );
+        await store.transaction((tx) =>
+          tx.recordTrialComponentMetrics(c.id, [
+            { name: 'loss', value: 4, timestamp: 3000, step: 1 },
+            { name: 'loss', value: 2, timestamp: 1000, sourceArn: 'arn:job' },
+            { name: 'loss', value: 6, timestamp: 3000, step: 0 },
+            { name: 'acc', value: 0.5, timestamp: 10 },
+          ]),
+        );
+        const [acc, loss] = await store.read((r) => r.listTrialComponentMetrics(c.id));
+        expect(acc).toMatchObject({ name: 'acc', count: 1, min: 0.5, max: 0.5, last: 0.5, avg: 0.5, stdDev: 0 });
+        expect(loss).toMatchObject({ name: 'loss', count: 3, min: 2, max: 6, last: 4, avg: 4, stdDev: 2, timestamp: 3000, sourceArn: 'arn:job' });
+        await store.transaction((tx) => tx.deleteTrialComponentMetrics(c.id));
+        expect(await store.read((r) => r.listTrialComponentMetrics(c.id))).toEqual([]);
+      }));
+
+    it('replaces and deletes search documents, and lists their distinct paths by prefix', () =>
+      withStore(async (store) => {
+        const doc = (arn: string, leaves: SearchLeaf[]) => ({ arn, scope, resource: 'R', record: { Name: arn }, leaves });
+        await store.transaction(async (tx) => {
+          await tx.putSearchDocument(doc('a', [leaf('Metrics.loss.Max', 1), leaf('Name', 'a')]));
+          await tx.putSearchDocument(doc('b', [leaf('Metrics.acc.Max', 1), leaf('Name', 'b')]));
+          await tx.putSearchDocument(doc('a', [leaf('Metrics.f1.Max', 1), leaf('Name', 'a')]));
+        });
+        expect(await store.read((r) => r.searchPaths(scope, 'R', 'Metrics.', 10))).toEqual(['Metrics.acc.Max', 'Metrics.f1.Max']);
+        const all = { scope, resource: 'R', condition: { kind: 'all' as const, terms: [] }, sort: { path: 'Name', type: 'str' as const, ascending: true }, limit: 10 };
+        expect((await store.read((r) => r.search(all))).map((h) => h.record)).toEqual([{ Name: 'a' }, { Name: 'b' }]);
+        await store.transaction((tx) => tx.deleteSearchDocument('a'));
+        expect((await store.read((r) => r.search(all))).map((h) => h.arn)).toEqual(['b']);
+        expect(await store.read((r) => r.search({ ...all, scope: { ...scope, region: 'eu-west-1' } }))).toEqual([]);
+      }));
+
+    it('finds exactly what the reference evaluator finds, in the same order, page after page', () =>
+      withStore(async (store) => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(documentArb, { minLength: 0, maxLength: 25 }), conditionArb, sortArb, fc.integer({ min: 1, max: 7 }), planArb, async (docs, condition, sort, pageSize, plan) => {
+            const resource = `R${runs++}`;
+            await store.transaction(async (tx) => {
+              for (const [i, leaves] of docs.entries()) await tx.putSearchDocument({ arn: `${resource}/${i}`, scope, resource, record: { i }, leaves });
+            });
+            const hits: { docId: number; arn: string; value: number | string | null }[] = [];
+            let after: { value: number | string | null; docId: number } | undefined;
+            for (;;) {
+              const page = await store.read((r) => r.search({ scope, resource, condition, sort, after, limit: pageSize, plan }));
+              hits.push(...page.map((h) => ({ docId: h.docId, arn: h.arn, value: h.sortValue })));
+              if (page.length < pageSize) break;
+              const last = page[page.length - 1]!;
+              after = { value: last.sortValue, docId: last.docId };
+            }
+            // The reference works on the same ids the store assigned.
+            const idOf = new Map(hits.map((h) => [h.arn, h.docId]));
+            const known = await store.read((r) => r.search({ scope, resource, condition: { kind: 'all', terms: [] }, sort, limit: 1000 }));
+            for (const h of known) idOf.set(h.arn, h.docId);
+            const reference = referenceSearch(
+              docs.map((leaves, i) => ({ docId: idOf.get(`${resource}/${i}`)!, leaves })),
+              condition,
+              sort,
+              undefined,
+              1000,
+            );
+            expect(hits.map((h) => [h.docId, h.value])).toEqual(reference.map((h) => [h.docId, h.value]));
+          }),
+          { numRuns: 200 },
+        );
+      }));
+  });
 }
+
+let runs = 0;
+
+function leaf(path: string, value: number | string, elem = 0): SearchLeaf {
+  return typeof value === 'number' ? { path, elem, num: value, str: null } : { path, elem, num: null, str: value };
+}
+
+// Small vocabularies, so that random filters and documents actually meet.
+const PATHS = ['A', 'B.x', 'B.y', 'L.n', 'L.m'];
+const STRINGS = ['a', 'ab', 'b', 'ba', ''];
+const numberArb = fc.constantFrom(-1, 0, 0.5, 1, 2);
+const stringArb = fc.constantFrom(...STRINGS);
+
+const documentArb: fc.Arbitrary<SearchLeaf[]> = fc
+  .array(fc.record({ path: fc.constantFrom(...PATHS), elem: fc.integer({ min: 0, max: 2 }), value: fc.oneof(numberArb, stringArb) }), { maxLength: 8 })
+  .map((raw) => {
+    const seen = new Set<string>();
+    const leaves: SearchLeaf[] = [];
+    for (const r of raw) {
+      const elem = r.path.startsWith('L.') ? r.elem : 0;
+      const key = `${r.path}#${elem}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      leaves.push(leaf(r.path, r.value, elem));
+    }
+    return leaves;
+  });
+
+const testArb: fc.Arbitrary<ValueTest> = fc.oneof(
+  fc.constant({ kind: 'exists' as const }),
+  fc.record({ kind: fc.constant('equals' as const), num: numberArb }),
+  fc.record({ kind: fc.constant('equals' as const), str: stringArb }),
+  fc.record({ kind: fc.constant('equals' as const), num: numberArb, str: stringArb }),
+  fc.record({ kind: fc.constant('compare' as const), op: fc.constantFrom('>' as const, '>=' as const, '<' as const, '<=' as const), num: numberArb }),
+  fc.record({ kind: fc.constant('contains' as const), str: fc.constantFrom('a', 'b', 'ab') }),
+  fc.record({ kind: fc.constant('in' as const), strs: fc.uniqueArray(stringArb, { minLength: 1, maxLength: 3 }) }),
+);
+
+const predicateArb: fc.Arbitrary<Predicate> = fc.record({
+  target: fc.oneof(
+    fc.record({ path: fc.constantFrom(...PATHS), subtree: fc.constant(false) }),
+    fc.record({ path: fc.constantFrom('B', 'L'), subtree: fc.constant(true) }),
+  ),
+  test: testArb,
+});
+
+const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ kind: fc.constant('leaf' as const), predicate: predicateArb }),
+    fc.record({
+      kind: fc.constant('nested' as const),
+      list: fc.constant('L'),
+      predicates: fc.array(
+        fc.record({ target: fc.record({ path: fc.constantFrom('L.n', 'L.m'), subtree: fc.constant(false) }), test: testArb }),
+        { minLength: 1, maxLength: 2 },
+      ),
+    }),
+    fc.record({ kind: fc.constant('not' as const), term: tie('c') }),
+    fc.record({ kind: fc.constantFrom('all' as const, 'any' as const), terms: fc.array(tie('c'), { maxLength: 3 }) }),
+  ),
+})).c;
+
+const planArb = fc.constantFrom(undefined, 'walk' as const, 'candidates' as const, 'bounded' as const);
+
+const sortArb: fc.Arbitrary<SearchSort> = fc.record({
+  path: fc.constantFrom(...PATHS),
+  type: fc.constantFrom('num' as const, 'str' as const),
+  ascending: fc.boolean(),
+});

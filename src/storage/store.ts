@@ -12,6 +12,7 @@
  * racing on one name still leave exactly one entity.
  */
 import type { Scope } from '../core/arn.js';
+import type { SearchDocument, SearchHit, SearchQuery } from './search-query.js';
 import type {
   AssociationRecord,
   AssociationType,
@@ -94,6 +95,24 @@ export interface StoreReader extends LineageGraph {
   listLineageGroups(scope: Scope): Promise<LineageGroupRecord[]>;
   /** Manually created entities of a resource kind in an account and region. */
   quotaUsage(scope: Scope, resource: QuotaResource): Promise<number>;
+
+  // ---- Experiments, trials, trial components and Search ----
+
+  /** Experiments, trials or trial components, filtered by membership, sorted and keyset-paged. */
+  listExperimentEntities(query: ExperimentEntityListQuery): Promise<EntityRecord[]>;
+  countTrialsOfExperiment(experimentId: number): Promise<number>;
+  countComponentsOfTrial(trialId: number): Promise<number>;
+  countTrialsOfComponent(componentId: number): Promise<number>;
+  isTrialMember(trialId: number, componentId: number): Promise<boolean>;
+  /** The trials a trial component belongs to, oldest membership first. */
+  listTrialsOfComponent(componentId: number): Promise<EntityRecord[]>;
+  /** The trial components of a trial, oldest membership first. */
+  listComponentsOfTrial(trialId: number): Promise<EntityRecord[]>;
+  listTrialComponentMetrics(componentId: number): Promise<MetricSummary[]>;
+  /** One page of search hits, in the query's order, starting after its cursor. */
+  search(query: SearchQuery): Promise<SearchHit[]>;
+  /** Distinct leaf paths of a resource's documents that start with `prefix`, in order, at most `limit`. */
+  searchPaths(scope: Scope, resource: string, prefix: string, limit: number): Promise<string[]>;
 }
 
 export interface StoreTx extends StoreReader {
@@ -114,6 +133,23 @@ export interface StoreTx extends StoreReader {
    * several writers race.
    */
   adjustQuotaUsage(scope: Scope, resource: QuotaResource, delta: number, limit: number | null): Promise<boolean>;
+
+  // ---- Experiments, trials, trial components and Search ----
+
+  /** Records that a trial belongs to an experiment (once, when the trial is created). */
+  linkTrialToExperiment(trialId: number, experimentId: number): Promise<void>;
+  /** Forgets a deleted trial's experiment. */
+  unlinkTrial(trialId: number): Promise<void>;
+  /** Adds a trial component to a trial; false (and nothing changed) when it is already a member. */
+  addTrialMember(trialId: number, componentId: number, createdAt: number): Promise<boolean>;
+  /** Removes a trial component from a trial; false when it was not a member. */
+  removeTrialMember(trialId: number, componentId: number): Promise<boolean>;
+  /** Folds metric samples into the per-metric summaries of an existing trial component. */
+  recordTrialComponentMetrics(componentId: number, samples: readonly MetricSample[]): Promise<void>;
+  deleteTrialComponentMetrics(componentId: number): Promise<void>;
+  /** Inserts or replaces the search document with this ARN (its record and all its leaves). */
+  putSearchDocument(document: SearchDocument): Promise<void>;
+  deleteSearchDocument(arn: string): Promise<void>;
 }
 
 export interface Store {
@@ -146,4 +182,53 @@ export class StoreLocked extends Error {
     this.name = 'StoreLocked';
     this.location = location;
   }
+}
+
+// ---- Experiments, trials, trial components and Search ----
+
+export type ExperimentEntityKind = 'experiment' | 'experiment-trial' | 'experiment-trial-component';
+
+export interface ExperimentEntityListQuery {
+  readonly scope: Scope;
+  readonly kind: ExperimentEntityKind;
+  /** Trials of this experiment, or trial components of its trials. */
+  readonly experimentId?: number;
+  /** Trial components of this trial. */
+  readonly trialId?: number;
+  /** Trials this trial component belongs to. */
+  readonly componentId?: number;
+  /** Trial components whose Source.SourceArn is this. */
+  readonly sourceArn?: string;
+  readonly createdAfter?: number;
+  readonly createdBefore?: number;
+  readonly sortBy: EntitySortKey;
+  readonly ascending: boolean;
+  readonly after?: Cursor;
+  readonly limit: number;
+}
+
+/** One metric value reported for a trial component. */
+export interface MetricSample {
+  readonly name: string;
+  readonly value: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  readonly step?: number;
+  /** What reported it (a job ARN); the summary keeps the latest one given. */
+  readonly sourceArn?: string;
+}
+
+/** SageMaker's TrialComponentMetricSummary, kept up to date as samples arrive. */
+export interface MetricSummary {
+  readonly name: string;
+  readonly sourceArn: string | null;
+  /** Timestamp (ms) of the sample that gave `last`. */
+  readonly timestamp: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly last: number;
+  readonly avg: number;
+  /** Sample standard deviation; 0 for a single sample. */
+  readonly stdDev: number;
 }

@@ -8,6 +8,7 @@ import type { Tag } from '../../core/model.js';
 import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, encodeNextToken } from '../pagination.js';
+import { reindexEntity } from '../search/registry.js';
 import { dedupeTags, requireEntityByArn } from './entities.js';
 
 const MAX_TAGS = 50;
@@ -35,6 +36,7 @@ export function tagOperations(deps: ApiDeps): OperationTable {
             `Resource ${entity.arn} would have ${count} tags; a resource can have at most ${MAX_TAGS}.`,
           );
         }
+        await reindexEntity(tx, entity);
         return { Tags: tags };
       });
     },
@@ -43,6 +45,7 @@ export function tagOperations(deps: ApiDeps): OperationTable {
       return store.transaction(async (tx) => {
         const entity = await requireEntityByArn(tx, ctx.scope, input.ResourceArn);
         await tx.removeTags(entity.arn, input.TagKeys);
+        await reindexEntity(tx, entity);
         return {};
       });
     },

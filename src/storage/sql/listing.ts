@@ -32,7 +32,7 @@ function checkCursor(after: Cursor, numericSort: boolean): void {
   }
 }
 
-function keysetCondition(column: string, tiebreak: string, ascending: boolean, after: Cursor): SqlQuery {
+export function keysetCondition(column: string, tiebreak: string, ascending: boolean, after: Cursor): SqlQuery {
   const op = ascending ? '>' : '<';
   return {
     sql: `(${column} ${op} ? OR (${column} = ? AND ${tiebreak} ${op} ?))`,

@@ -129,4 +129,72 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    id: 3,
+    name: 'experiments, trials, trial components, metrics, search projection',
+    sql: `
+      -- Each trial's experiment (set once at CreateTrial).
+      CREATE TABLE experiment_trials (
+        trial_id INTEGER PRIMARY KEY,
+        experiment_id INTEGER NOT NULL
+      );
+      CREATE INDEX experiment_trials_by_experiment ON experiment_trials (experiment_id, trial_id);
+
+      -- Trial <-> trial component, many to many.
+      CREATE TABLE trial_members (
+        trial_id INTEGER NOT NULL,
+        component_id INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (trial_id, component_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX trial_members_by_component ON trial_members (component_id, trial_id);
+
+      -- Running summaries of each trial component metric (no samples kept).
+      CREATE TABLE trial_component_metrics (
+        component_id INTEGER NOT NULL,
+        metric_name TEXT NOT NULL,
+        source_arn TEXT,
+        count INTEGER NOT NULL,
+        sum REAL NOT NULL,
+        sum_sq REAL NOT NULL,
+        min REAL NOT NULL,
+        max REAL NOT NULL,
+        last REAL NOT NULL,
+        last_time INTEGER NOT NULL,
+        last_step INTEGER NOT NULL,
+        PRIMARY KEY (component_id, metric_name)
+      ) WITHOUT ROWID;
+
+      -- The search projection (src/storage/sql/search.ts): a space is one account, region and
+      -- Search resource type; a document one searchable instance; a value one leaf of it.
+      CREATE TABLE search_spaces (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        -- How many documents the space holds; the search planner weighs plans with it.
+        documents INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX search_spaces_key ON search_spaces (account, region, resource);
+      CREATE TABLE search_documents (
+        id INTEGER PRIMARY KEY,
+        space INTEGER NOT NULL,
+        arn TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX search_documents_arn ON search_documents (arn);
+      CREATE INDEX search_documents_by_space ON search_documents (space, id);
+      CREATE TABLE search_values (
+        doc_id INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        elem INTEGER NOT NULL,
+        space INTEGER NOT NULL,
+        num REAL,
+        str TEXT,
+        PRIMARY KEY (doc_id, path, elem)
+      ) WITHOUT ROWID;
+      CREATE INDEX search_values_num ON search_values (space, path, num, doc_id) WHERE num IS NOT NULL;
+      CREATE INDEX search_values_str ON search_values (space, path, str, doc_id) WHERE str IS NOT NULL;
+    `,
+  },
 ];

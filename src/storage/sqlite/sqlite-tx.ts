@@ -21,10 +21,26 @@ import type {
 } from '../../core/model.js';
 import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
-import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
+import type { SqlQuery } from '../sql/listing.js';
+import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
+import { SQLITE_DIALECT } from '../sql/dialect.js';
+import { searchPage, SEARCH_SPACE_SQL } from '../sql/search.js';
+import type { SqlRunner } from '../sql/search.js';
+import type { SearchDocument, SearchHit, SearchQuery } from '../search-query.js';
+import type {
+  AssociationListQuery,
+  EntityListQuery,
+  ExperimentEntityListQuery,
+  MetricSample,
+  MetricSummary,
+  StoreTx,
+  TagListQuery,
+} from '../store.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
+import type { DbMetric } from '../sql/metric-rows.js';
+import { toMetricSummary } from '../sql/metric-rows.js';
 import type { DbAssociation, DbEntity, DbLineageGroup } from './sqlite-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './sqlite-rows.js';
 
@@ -312,4 +328,162 @@ export class SqliteTx implements StoreTx {
     return Promise.resolve(r.changes > 0);
   }
 
+  // ---- Experiments, trials, trial components and Search ----
+
+  listExperimentEntities(query: ExperimentEntityListQuery): Promise<EntityRecord[]> {
+    const { sql, params } = experimentEntityListSql(query);
+    return Promise.resolve((this.stmt(sql).all(...params) as DbEntity[]).map(toEntityRecord));
+  }
+
+  countTrialsOfExperiment(experimentId: number): Promise<number> {
+    return Promise.resolve(this.count('SELECT count(*) AS n FROM experiment_trials WHERE experiment_id = ?', experimentId));
+  }
+
+  countComponentsOfTrial(trialId: number): Promise<number> {
+    return Promise.resolve(this.count('SELECT count(*) AS n FROM trial_members WHERE trial_id = ?', trialId));
+  }
+
+  countTrialsOfComponent(componentId: number): Promise<number> {
+    return Promise.resolve(this.count('SELECT count(*) AS n FROM trial_members WHERE component_id = ?', componentId));
+  }
+
+  isTrialMember(trialId: number, componentId: number): Promise<boolean> {
+    const row = this.stmt('SELECT 1 AS x FROM trial_members WHERE trial_id = ? AND component_id = ?').get(trialId, componentId);
+    return Promise.resolve(row !== undefined);
+  }
+
+  listTrialsOfComponent(componentId: number): Promise<EntityRecord[]> {
+    return Promise.resolve((this.stmt(TRIALS_OF_COMPONENT_SQL).all(componentId) as DbEntity[]).map(toEntityRecord));
+  }
+
+  listComponentsOfTrial(trialId: number): Promise<EntityRecord[]> {
+    return Promise.resolve((this.stmt(COMPONENTS_OF_TRIAL_SQL).all(trialId) as DbEntity[]).map(toEntityRecord));
+  }
+
+  listTrialComponentMetrics(componentId: number): Promise<MetricSummary[]> {
+    const rows = this.stmt('SELECT * FROM trial_component_metrics WHERE component_id = ? ORDER BY metric_name').all(
+      componentId,
+    ) as DbMetric[];
+    return Promise.resolve(rows.map(toMetricSummary));
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const page = await searchPage(this.runner, query);
+    if (page.length === 0) return [];
+    const rows = this.stmt(
+      `SELECT id, arn, record FROM search_documents WHERE id IN (${page.map(() => '?').join(', ')})`,
+    ).all(...page.map((p) => p.docId)) as { id: number; arn: string; record: string }[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page.flatMap((p) => {
+      const row = byId.get(p.docId);
+      return row ? [{ docId: p.docId, arn: row.arn, record: JSON.parse(row.record) as Record<string, unknown>, sortValue: p.value }] : [];
+    });
+  }
+
+  searchPaths(scope: Scope, resource: string, prefix: string, limit: number): Promise<string[]> {
+    const space = this.searchSpace(scope, resource, false);
+    if (space === undefined) return Promise.resolve([]);
+    // Distinct paths by skipping through the value indexes: one seek per path, not one per value.
+    const found = new Set<string>();
+    for (const column of ['num', 'str']) {
+      const first = this.stmt(
+        `SELECT path FROM search_values WHERE space = ? AND path >= ? AND ${column} IS NOT NULL ORDER BY path LIMIT 1`,
+      );
+      const next = this.stmt(
+        `SELECT path FROM search_values WHERE space = ? AND path > ? AND ${column} IS NOT NULL ORDER BY path LIMIT 1`,
+      );
+      let row = first.get(space, prefix) as { path: string } | undefined;
+      for (let i = 0; i < limit && row && row.path.startsWith(prefix); i++) {
+        found.add(row.path);
+        row = next.get(space, row.path) as { path: string } | undefined;
+      }
+    }
+    return Promise.resolve([...found].sort().slice(0, limit));
+  }
+
+  linkTrialToExperiment(trialId: number, experimentId: number): Promise<void> {
+    this.run('INSERT INTO experiment_trials (trial_id, experiment_id) VALUES (?, ?)', [trialId, experimentId]);
+    return Promise.resolve();
+  }
+
+  unlinkTrial(trialId: number): Promise<void> {
+    this.run('DELETE FROM experiment_trials WHERE trial_id = ?', [trialId]);
+    return Promise.resolve();
+  }
+
+  addTrialMember(trialId: number, componentId: number, createdAt: number): Promise<boolean> {
+    const r = this.run(
+      'INSERT INTO trial_members (trial_id, component_id, created_at) VALUES (?, ?, ?) ON CONFLICT (trial_id, component_id) DO NOTHING',
+      [trialId, componentId, createdAt],
+    );
+    return Promise.resolve(r.changes > 0);
+  }
+
+  removeTrialMember(trialId: number, componentId: number): Promise<boolean> {
+    const r = this.run('DELETE FROM trial_members WHERE trial_id = ? AND component_id = ?', [trialId, componentId]);
+    return Promise.resolve(r.changes > 0);
+  }
+
+  recordTrialComponentMetrics(componentId: number, samples: readonly MetricSample[]): Promise<void> {
+    for (const m of samples) {
+      const v = m.value;
+      this.run(RECORD_METRIC_SQL, [componentId, m.name, m.sourceArn ?? null, v, v, v, v, v, v, m.timestamp, m.step ?? 0]);
+    }
+    return Promise.resolve();
+  }
+
+  deleteTrialComponentMetrics(componentId: number): Promise<void> {
+    this.run('DELETE FROM trial_component_metrics WHERE component_id = ?', [componentId]);
+    return Promise.resolve();
+  }
+
+  putSearchDocument(doc: SearchDocument): Promise<void> {
+    const space = this.searchSpace(doc.scope, doc.resource, true) as number;
+    const existing = this.stmt('SELECT id, space FROM search_documents WHERE arn = ?').get(doc.arn) as { id: number; space: number } | undefined;
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      this.run('UPDATE search_documents SET space = ?, record = ? WHERE id = ?', [space, JSON.stringify(doc.record), id]);
+      this.run('DELETE FROM search_values WHERE doc_id = ?', [id]);
+      if (existing.space !== space) {
+        this.run('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [existing.space]);
+        this.run('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+      }
+    } else {
+      const r = this.run('INSERT INTO search_documents (space, arn, record) VALUES (?, ?, ?)', [space, doc.arn, JSON.stringify(doc.record)]);
+      id = Number(r.lastInsertRowid);
+      this.run('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+    }
+    const insert = 'INSERT INTO search_values (doc_id, path, elem, space, num, str) VALUES (?, ?, ?, ?, ?, ?)';
+    for (const leaf of doc.leaves) this.run(insert, [id, leaf.path, leaf.elem, space, leaf.num, leaf.str]);
+    return Promise.resolve();
+  }
+
+  deleteSearchDocument(arn: string): Promise<void> {
+    const row = this.stmt('SELECT id, space FROM search_documents WHERE arn = ?').get(arn) as { id: number; space: number } | undefined;
+    if (!row) return Promise.resolve();
+    this.run('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
+    this.run('DELETE FROM search_documents WHERE id = ?', [row.id]);
+    this.run('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [row.space]);
+    return Promise.resolve();
+  }
+
+  private count(sql: string, ...params: unknown[]): number {
+    return (this.stmt(sql).get(...params) as { n: number }).n;
+  }
+
+  private searchSpace(scope: Scope, resource: string, create: boolean): number | undefined {
+    const find = (): number | undefined =>
+      (this.stmt(SEARCH_SPACE_SQL).get(scope.account, scope.region, resource) as { id: number } | undefined)?.id;
+    const found = find();
+    if (found !== undefined || !create) return found;
+    this.run('INSERT INTO search_spaces (account, region, resource) VALUES (?, ?, ?)', [scope.account, scope.region, resource]);
+    return find();
+  }
+
+  /** The search planner's view of this connection. */
+  private readonly runner: SqlRunner = {
+    dialect: SQLITE_DIALECT,
+    all: <T>(q: SqlQuery): Promise<T[]> => Promise.resolve(this.stmt(q.sql).all(...q.params) as T[]),
+  };
 }

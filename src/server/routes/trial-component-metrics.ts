@@ -1,0 +1,42 @@
+/**
+ * `POST /api/v1/trial-components/{name}/metrics`: Stemma's way to report metric values for a trial
+ * component (SageMaker has its metrics service for this, outside its API). Authenticated like every
+ * request; the body is JSON `{ "Metrics": [{ "MetricName", "Value", "Timestamp"?, "Step"? }] }`.
+ * Answers 200 with the trial component's ARN and its updated metric summaries.
+ */
+import { ValidationException } from '../../core/errors.js';
+import type { SageMakerApi } from '../../api/service.js';
+import type { Authenticator } from '../auth.js';
+import { parseBody } from '../aws-json.js';
+import type { HttpRequest, HttpResponse } from '../http-types.js';
+
+const ROUTE = /^\/api\/v1\/trial-components\/([^/]+)\/metrics$/;
+
+/** Whether this request is for the metrics route (of any method). */
+export function isTrialComponentMetricsRoute(path: string): boolean {
+  return ROUTE.test(path);
+}
+
+export async function handleTrialComponentMetrics(
+  request: HttpRequest,
+  requestId: string,
+  deps: { api: SageMakerApi; auth: Authenticator },
+): Promise<HttpResponse> {
+  if (request.method !== 'POST') {
+    return {
+      status: 405,
+      headers: { allow: 'POST', 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+      body: JSON.stringify({ __type: 'MethodNotAllowed', message: `Use POST for ${request.path.slice(0, 256)}.` }),
+    };
+  }
+  const encoded = (ROUTE.exec(request.path) as RegExpExecArray)[1] as string;
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    throw new ValidationException(`The trial component name in ${request.path.slice(0, 256)} is not valid percent-encoding.`);
+  }
+  const caller = deps.auth.authenticate(request.headers);
+  const output = await deps.api.extras.recordTrialComponentMetrics(name, parseBody(request.body), { ...caller, requestId });
+  return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify(output) };
+}
