@@ -4,6 +4,8 @@
  * passed down; nothing is global.
  */
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { ObjectStore } from '../jobs/object-store.js';
 import { SageMakerApi } from '../api/service.js';
 import type { QuotaLimits } from '../api/quotas.js';
 import { systemClock } from '../core/clock.js';
@@ -64,7 +66,8 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
   });
   try {
     const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth } });
-    const app = createApp({ api, auth: openAuthenticator(), log });
+    const objects = new ObjectStore(join(config.dataDir, 'objects'));
+    const app = createApp({ api, auth: openAuthenticator(), log, objects });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,
