@@ -16,7 +16,12 @@ const SUITES: Record<string, () => Promise<string>> = {
       iterations: Number(process.env['BENCH_ITERATIONS'] ?? 500),
     }),
   search: () =>
-    searchBenchmark({ documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000), runs: Number(process.env['BENCH_SEARCH_RUNS'] ?? 30) }),
+    searchBenchmark({
+      documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000),
+      runs: Number(process.env['BENCH_SEARCH_RUNS'] ?? 30),
+      // 0 leaves PostgreSQL out.
+      postgresDocuments: Number(process.env['BENCH_SEARCH_PG_DOCUMENTS'] ?? 20_000),
+    }),
 };
 
 async function main(): Promise<void> {

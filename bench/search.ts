@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { Pool } from 'undici';
 import type { ApiDeps, RequestContext } from '../src/api/context.js';
 import { createTrialComponent } from '../src/api/experiments/trial-components.js';
@@ -24,7 +25,10 @@ import type { Scope } from '../src/core/arn.js';
 import { formatArn } from '../src/core/arn.js';
 import type { ReferenceDocument, SearchQuery } from '../src/storage/search-query.js';
 import { referenceSearch } from '../src/storage/search-query.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import type { Store } from '../src/storage/store.js';
+import { startCluster } from '../test/postgres-cluster.js';
 import { startServerProcess } from './serve-process.js';
 import type { Summary } from './stats.js';
 import { fmt, summarize, table } from './stats.js';
@@ -48,7 +52,7 @@ function prng(seed: number): () => number {
   };
 }
 
-async function populate(store: SqliteStore, count: number): Promise<number> {
+async function populate(store: Store, count: number): Promise<number> {
   const random = prng(42);
   let now = Date.UTC(2025, 0, 1);
   const deps: ApiDeps = { store, clock: { now: () => now }, config: { quotas: null } };
@@ -250,7 +254,55 @@ function keep(docs: ReferenceDocument[], q: SearchQuery): ReferenceDocument[] {
 
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261121/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0';
 
-export async function searchBenchmark(options: { documents: number; runs: number }): Promise<string> {
+/**
+ * The same queries on PostgreSQL (a durable throwaway cluster), beside SQLite holding the same
+ * documents, built the same way, in the same run. Smaller than the main table by default: building
+ * through the API's write path costs a round trip per statement on PostgreSQL.
+ */
+async function postgresComparison(documents: number, runs: number): Promise<string> {
+  const cluster = await startCluster({ durable: true });
+  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-search-pg-'));
+  try {
+    await cluster.createDatabase('stemma_search');
+    const url = cluster.url('stemma_search');
+    const postgres = await PostgresStore.open({ url });
+    const sqlite = SqliteStore.open({ path: join(dir, 'stemma.db') });
+    try {
+      const pgBuild = await populate(postgres, documents);
+      const sqliteBuild = await populate(sqlite, documents);
+      // Fresh statistics, as autovacuum would gather them after a bulk load.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('ANALYZE');
+      await client.end();
+      sqlite.database.pragma('optimize');
+      const rows: string[][] = [];
+      for (const s of SCENARIOS) {
+        const q = queryOf(s);
+        const [onPg, onSqlite] = [await postgres.read((r) => r.search(q)), await sqlite.read((r) => r.search(q))];
+        if (JSON.stringify(onPg.map((h) => h.arn)) !== JSON.stringify(onSqlite.map((h) => h.arn))) {
+          throw new Error(`PostgreSQL and SQLite disagree on "${s.name}"`);
+        }
+        const pgTime = await time(runs, () => postgres.read((r) => r.search(q)));
+        const sqliteTime = await time(runs, () => sqlite.read((r) => r.search(q)));
+        rows.push([s.name, fmt.int(onPg.length), fmt.ms(pgTime.p50), fmt.ms(pgTime.p95), fmt.ms(sqliteTime.p50), fmt.ratio(pgTime.p50 / sqliteTime.p50)]);
+      }
+      return table(
+        `In-process Search on PostgreSQL, ${fmt.int(documents)} trial components, MaxResults 10 (ms; built in ${pgBuild.toFixed(1)} s on PostgreSQL, ${sqliteBuild.toFixed(1)} s on SQLite)`,
+        ['query', 'hits', 'PostgreSQL p50', 'PostgreSQL p95', 'SQLite p50 (same documents)', 'PostgreSQL/SQLite'],
+        rows,
+      );
+    } finally {
+      await postgres.close();
+      await sqlite.close();
+    }
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function searchBenchmark(options: { documents: number; runs: number; postgresDocuments: number }): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-search-'));
   const path = join(dir, 'stemma.db');
   try {
@@ -326,6 +378,7 @@ export async function searchBenchmark(options: { documents: number; runs: number
         rows,
       ),
       table('Over HTTP (stemma serve process, keep-alive, one client) (ms)', ['query', 'HTTP p50', 'HTTP p95', 'in-process p50'], httpRows),
+      ...(options.postgresDocuments > 0 ? [await postgresComparison(options.postgresDocuments, options.runs)] : []),
       '\nengine = the store\'s search engine choosing its plan; walk-only / candidates-only force one plan; naive in-memory = the ' +
         'reference evaluator over every document already parsed in memory; naive stored-scan = reading, parsing and evaluating every stored document per query.',
     ].join('\n');

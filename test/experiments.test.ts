@@ -67,15 +67,17 @@ describe('Experiments', () => {
     const e = await awsError(sm.send(new CreateExperimentCommand({ ExperimentName: name })));
     expect(e.name).toBe('ValidationException');
     expect(e.message).toBe(`Experiment with name (${name}) already exists.`);
-    for (const p of [
-      sm.send(new UpdateExperimentCommand({ ExperimentName: 'nope' })),
-      sm.send(new DeleteExperimentCommand({ ExperimentName: 'nope' })),
-      sm.send(new CreateTrialCommand({ TrialName: unique('t'), ExperimentName: 'nope' })),
-      sm.send(new ListTrialsCommand({ ExperimentName: 'nope' })),
-      sm.send(new ListTrialComponentsCommand({ ExperimentName: 'nope' })),
-    ]) {
-      expect(await awsError(p)).toMatchObject({ name: 'ResourceNotFound', message: expect.stringContaining('nope') as string });
-    }
+    // Sent together, each caught at once: a rejection waiting for its turn in a loop would be unhandled.
+    const errors = await Promise.all(
+      [
+        sm.send(new UpdateExperimentCommand({ ExperimentName: 'nope' })),
+        sm.send(new DeleteExperimentCommand({ ExperimentName: 'nope' })),
+        sm.send(new CreateTrialCommand({ TrialName: unique('t'), ExperimentName: 'nope' })),
+        sm.send(new ListTrialsCommand({ ExperimentName: 'nope' })),
+        sm.send(new ListTrialComponentsCommand({ ExperimentName: 'nope' })),
+      ].map((p) => awsError(p)),
+    );
+    for (const e of errors) expect(e).toMatchObject({ name: 'ResourceNotFound', message: expect.stringContaining('nope') as string });
   });
 
   it('validates names against the API model', async () => {
@@ -302,7 +304,8 @@ describe('Error paths write nothing, and accounts or regions do not see each oth
       sm.send(new ListTrialComponentsCommand({ TrialName: 'missing' })),
       sm.send(new DescribeExperimentCommand({ ExperimentName: 'missing' })),
     ];
-    for (const p of missing) expect(await awsError(p)).toMatchObject({ name: 'ResourceNotFound', status: 400, message: expect.stringContaining('missing') as string });
+    const errors = await Promise.all(missing.map((p) => awsError(p)));
+    for (const e of errors) expect(e).toMatchObject({ name: 'ResourceNotFound', status: 400, message: expect.stringContaining('missing') as string });
   });
 
   it('leaves nothing behind when a create fails', async () => {

@@ -348,19 +348,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     it('summarises metric samples: count, min, max, last by time then step, average and sample deviation', () =>
       withStore(async (store) => {
+        // Metrics belong to an existing trial component (PostgreSQL checks it with a foreign key).
+        const c = await store.transaction((tx) =>
+          tx.insertEntity(entity({ arn: 'arn:c', kind: 'experiment-trial-component', name: 'c', type: null, sourceUri: null })),
+        );
         await store.transaction((tx) =>
-          tx.recordTrialComponentMetrics(7, [
+          tx.recordTrialComponentMetrics(c.id, [
             { name: 'loss', value: 4, timestamp: 3000, step: 1 },
             { name: 'loss', value: 2, timestamp: 1000, sourceArn: 'arn:job' },
             { name: 'loss', value: 6, timestamp: 3000, step: 0 },
             { name: 'acc', value: 0.5, timestamp: 10 },
           ]),
         );
-        const [acc, loss] = await store.read((r) => r.listTrialComponentMetrics(7));
+        const [acc, loss] = await store.read((r) => r.listTrialComponentMetrics(c.id));
         expect(acc).toMatchObject({ name: 'acc', count: 1, min: 0.5, max: 0.5, last: 0.5, avg: 0.5, stdDev: 0 });
         expect(loss).toMatchObject({ name: 'loss', count: 3, min: 2, max: 6, last: 4, avg: 4, stdDev: 2, timestamp: 3000, sourceArn: 'arn:job' });
-        await store.transaction((tx) => tx.deleteTrialComponentMetrics(7));
-        expect(await store.read((r) => r.listTrialComponentMetrics(7))).toEqual([]);
+        await store.transaction((tx) => tx.deleteTrialComponentMetrics(c.id));
+        expect(await store.read((r) => r.listTrialComponentMetrics(c.id))).toEqual([]);
       }));
 
     it('replaces and deletes search documents, and lists their distinct paths by prefix', () =>

@@ -155,7 +155,7 @@ export interface StoreTx extends StoreReader {
   addTrialMember(trialId: number, componentId: number, createdAt: number): Promise<boolean>;
   /** Removes a trial component from a trial; false when it was not a member. */
   removeTrialMember(trialId: number, componentId: number): Promise<boolean>;
-  /** Folds metric samples into the trial component's per-metric summaries. */
+  /** Folds metric samples into the per-metric summaries of an existing trial component. */
   recordTrialComponentMetrics(componentId: number, samples: readonly MetricSample[]): Promise<void>;
   deleteTrialComponentMetrics(componentId: number): Promise<void>;
   /** Inserts or replaces the search document with this ARN (its record and all its leaves). */

@@ -37,6 +37,13 @@ const NUL_CHARACTER = new Set(['22021', '22P05']);
  */
 const BAD_VALUE = new Set(['22P02', '22003']);
 
+/**
+ * program_limit_exceeded: in practice a B-tree entry over PostgreSQL's ~2.7 kB limit, which a long
+ * incompressible text leaf of the search projection (a Description, a parameter's StringValue) can
+ * reach. The request is refused whole, as a 400 naming the cause, rather than failing as a 500.
+ */
+const TOO_LONG_TO_INDEX = '54000';
+
 /** Turns a driver error into the store's own vocabulary; anything unrecognised passes through. */
 export function translatePostgresError(e: unknown): unknown {
   if (!isPostgresError(e)) return e;
@@ -45,6 +52,12 @@ export function translatePostgresError(e: unknown): unknown {
   if (NUL_CHARACTER.has(e.code)) {
     return new ValidationException(
       '1 validation error detected: a value contains the NUL character (U+0000), which the PostgreSQL store cannot keep.',
+    );
+  }
+  if (e.code === TOO_LONG_TO_INDEX) {
+    return new ValidationException(
+      '1 validation error detected: a text value is too long for the PostgreSQL store to index for Search ' +
+        '(about 2,700 bytes after compression); shorten it.',
     );
   }
   if (BAD_VALUE.has(e.code)) {

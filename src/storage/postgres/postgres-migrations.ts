@@ -102,4 +102,101 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX associations_in ON associations (destination_id) INCLUDE (source_id, type);
     `,
   },
+  {
+    id: 3,
+    // As SQLite's migration 3. Membership and metric rows also reference their entities, with the
+    // check deferred to COMMIT: the handlers delete an entity before the rows that name it, in one
+    // transaction, and a row naming an entity that a racing replica deleted fails the commit
+    // rather than being left behind.
+    name: 'experiments, trials, trial components, metrics, search projection',
+    sql: `
+      -- Each trial's experiment (set once at CreateTrial).
+      CREATE TABLE experiment_trials (
+        trial_id bigint PRIMARY KEY REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+        experiment_id bigint NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED
+      );
+      CREATE INDEX experiment_trials_by_experiment ON experiment_trials (experiment_id, trial_id);
+
+      -- Trial <-> trial component, many to many.
+      CREATE TABLE trial_members (
+        trial_id bigint NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+        component_id bigint NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (trial_id, component_id)
+      );
+      CREATE INDEX trial_members_by_component ON trial_members (component_id, trial_id);
+
+      -- Running summaries of each trial component metric (no samples kept).
+      CREATE TABLE trial_component_metrics (
+        component_id bigint NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+        metric_name text COLLATE "C" NOT NULL,
+        source_arn text,
+        count bigint NOT NULL,
+        sum double precision NOT NULL,
+        sum_sq double precision NOT NULL,
+        min double precision NOT NULL,
+        max double precision NOT NULL,
+        last double precision NOT NULL,
+        last_time bigint NOT NULL,
+        last_step bigint NOT NULL,
+        PRIMARY KEY (component_id, metric_name)
+      );
+
+      -- The search projection (src/storage/sql/search.ts): a space is one account, region and
+      -- Search resource type; a document one searchable instance; a value one leaf of it. Paths and
+      -- text values are walked and range-compared in byte order, as on SQLite.
+      CREATE TABLE search_spaces (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account text NOT NULL,
+        region text NOT NULL,
+        resource text NOT NULL,
+        -- How many documents the space holds; the search planner weighs plans with it.
+        documents bigint NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX search_spaces_key ON search_spaces (account, region, resource);
+      CREATE TABLE search_documents (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        space bigint NOT NULL REFERENCES search_spaces (id),
+        arn text NOT NULL,
+        record jsonb NOT NULL
+      );
+      CREATE UNIQUE INDEX search_documents_arn ON search_documents (arn);
+      CREATE INDEX search_documents_by_space ON search_documents (space, id);
+      CREATE TABLE search_values (
+        doc_id bigint NOT NULL,
+        path text COLLATE "C" NOT NULL,
+        elem integer NOT NULL,
+        space bigint NOT NULL,
+        num double precision,
+        str text COLLATE "C",
+        PRIMARY KEY (doc_id, path, elem)
+      );
+      CREATE INDEX search_values_num ON search_values (space, path, num, doc_id) WHERE num IS NOT NULL;
+      CREATE INDEX search_values_str ON search_values (space, path, str, doc_id) WHERE str IS NOT NULL;
+    `,
+  },
+  {
+    id: 4,
+    name: 'SageMaker resources: jobs, models, model registry, endpoints',
+    // As on SQLite: one generic table, the wire description whole in doc, status and name as
+    // columns for listings and for finding the jobs a restart interrupted.
+    sql: `
+      CREATE TABLE resources (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account text NOT NULL,
+        region text NOT NULL,
+        kind text NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        arn text COLLATE "C" NOT NULL,
+        status text COLLATE "C",
+        created_at bigint NOT NULL,
+        modified_at bigint NOT NULL,
+        doc jsonb NOT NULL DEFAULT '{}'
+      );
+      CREATE UNIQUE INDEX resources_arn ON resources (arn);
+      CREATE UNIQUE INDEX resources_name ON resources (account, region, kind, name);
+      CREATE INDEX resources_by_created ON resources (account, region, kind, created_at, id);
+      CREATE INDEX resources_by_status ON resources (kind, status);
+    `,
+  },
 ];

@@ -60,6 +60,20 @@ describe('PostgresStore', () => {
     await expect(PostgresStore.open({ url })).rejects.toThrow(/schema version 999, newer than this Stemma knows/);
   });
 
+  it('applies a migration missing below the highest applied one', async () => {
+    const url = await database();
+    // Undo migration 2 (the traversal indexes) while 1 and 3 stay applied.
+    await sql(url, 'DROP INDEX associations_out; DROP INDEX associations_in; DELETE FROM schema_migrations WHERE id = 2');
+    await withStore(url, () => Promise.resolve());
+    const applied = await sql<{ id: number }>(url, 'SELECT id FROM schema_migrations ORDER BY id');
+    expect(applied.map((r) => r.id)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.id));
+    const indexes = await sql<{ indexname: string }>(
+      url,
+      "SELECT indexname FROM pg_indexes WHERE indexname IN ('associations_in', 'associations_out') ORDER BY indexname",
+    );
+    expect(indexes.map((r) => r.indexname)).toEqual(['associations_in', 'associations_out']);
+  });
+
   it('keeps data across close and reopen', async () => {
     const url = await database();
     await withStore(url, (s) => s.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:kept' }))));
@@ -123,6 +137,22 @@ describe('PostgresStore', () => {
         store.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:nul', properties: { k: 'a\u0000b' } }))),
       ).rejects.toBeInstanceOf(ValidationException);
       expect(await store.read((r) => r.getEntityByArn('arn:nul'))).toBeUndefined();
+    });
+  });
+
+  it('refuses a search value too long for its index as invalid input, writing nothing', async () => {
+    const url = await database();
+    await withStore(url, async (store) => {
+      // 3,072 CJK characters that do not compress: over PostgreSQL's B-tree entry limit.
+      let text = '';
+      for (let i = 0; i < 3072; i++) text += String.fromCharCode(0x4e00 + ((i * 7919) % 20000));
+      const scope = { account: '111122223333', region: 'us-east-1' };
+      const put = store.transaction((tx) =>
+        tx.putSearchDocument({ arn: 'arn:long', scope, resource: 'R', record: {}, leaves: [{ path: 'Description', elem: 0, num: null, str: text }] }),
+      );
+      await expect(put).rejects.toBeInstanceOf(ValidationException);
+      const all = { scope, resource: 'R', condition: { kind: 'all' as const, terms: [] }, sort: { path: 'Description', type: 'str' as const, ascending: true }, limit: 10 };
+      expect(await store.read((r) => r.search(all))).toEqual([]);
     });
   });
 

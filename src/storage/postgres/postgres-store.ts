@@ -20,6 +20,14 @@
  *     one after the other, and the second re-reads what the first committed (under READ COMMITTED
  *     each statement sees the latest commits; a locked row is re-read once its lock is released).
  *   - the associations' foreign keys back this up: no edge can point at a deleted entity.
+ *   - experiments: a trial's experiment and a trial's components are decided about under the lock
+ *     of the entity they hang on (CreateTrial and DeleteExperiment both lock the experiment;
+ *     AssociateTrialComponent and DeleteTrial both lock the trial), membership pairs by their
+ *     primary key (`ON CONFLICT DO NOTHING`), metric summaries by one upsert per sample, and
+ *     deferred foreign keys refuse, at COMMIT, a membership or metric row whose entity is gone.
+ *   - the search projection: a space's first document creates it with `ON CONFLICT DO NOTHING`;
+ *     its document count moves only by `documents = documents ± 1` next to the insert or delete
+ *     that changed it (a delete counts only if its own `DELETE … RETURNING` removed the row).
  *   Serialization failures and deadlocks (40001, 40P01; e.g. two transactions locking the same two
  *   entities in opposite orders) roll back and run the whole callback again, a bounded number of times.
  * - Migrations run at open, in one transaction under a transaction-scoped advisory lock, so replicas
@@ -29,6 +37,7 @@ import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg';
 import { coerceError } from '../../core/errors.js';
 import type { Store, StoreReader, StoreTx } from '../store.js';
+import { pendingMigrations } from '../migrations.js';
 import { isRetryable, translatePostgresError } from './postgres-errors.js';
 import type { Migration } from './postgres-migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -177,17 +186,8 @@ async function migrate(pool: Pool, migrations: readonly Migration[], location: s
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`);
-    const { rows } = await client.query<{ id: number | null }>('SELECT max(id) AS id FROM schema_migrations');
-    const current = rows[0]?.id ?? 0;
-    const newest = migrations.at(-1)?.id ?? 0;
-    if (current > newest) {
-      throw new Error(
-        `The database at ${location} has schema version ${current}, newer than this Stemma knows (${newest}). ` +
-          'Upgrade Stemma to open it.',
-      );
-    }
-    for (const m of migrations) {
-      if (m.id <= current) continue;
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM schema_migrations');
+    for (const m of pendingMigrations(migrations, rows.map((r) => r.id), location)) {
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
     }

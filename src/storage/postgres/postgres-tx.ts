@@ -21,20 +21,40 @@ import type {
   LineageGroupRecord,
   NewAssociation,
   NewEntity,
+  NewResource,
   QuotaResource,
+  ResourcePatch,
+  ResourceRecord,
   Tag,
   UserContext,
 } from '../../core/model.js';
-import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
+import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
 import { numberPlaceholders } from '../sql/placeholders.js';
-import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
+import { POSTGRES_DIALECT } from '../sql/dialect.js';
+import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
+import type { SqlQuery } from '../sql/listing.js';
+import type { DbMetric } from '../sql/metric-rows.js';
+import { toMetricSummary } from '../sql/metric-rows.js';
+import { searchPage, SEARCH_SPACE_SQL } from '../sql/search.js';
+import type { SqlRunner } from '../sql/search.js';
+import type { SearchDocument, SearchHit, SearchQuery } from '../search-query.js';
+import type {
+  AssociationListQuery,
+  EntityListQuery,
+  ExperimentEntityListQuery,
+  MetricSample,
+  MetricSummary,
+  ResourceListQuery,
+  StoreTx,
+  TagListQuery,
+} from '../store.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
 import { translatePostgresError } from './postgres-errors.js';
-import type { DbAssociation, DbEntity, DbLineageGroup } from './postgres-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './postgres-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './postgres-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './postgres-rows.js';
 
 interface PreparedStatement {
   readonly name: string;
@@ -333,4 +353,255 @@ export class PostgresTx implements StoreTx {
     );
     return rowCount > 0;
   }
+
+  // ---- Experiments, trials, trial components and Search ----
+  //
+  // Races between replicas: the handlers read-then-write only about entities they have locked
+  // (requireEntity takes the row FOR UPDATE), so DeleteTrial and AssociateTrialComponent, or
+  // DeleteExperiment and CreateTrial, run one after the other and the second sees what the first
+  // committed. Everything below that is not under such a lock is one atomic statement or retries
+  // on the database's verdict: membership and metrics by ON CONFLICT, document counts by
+  // `documents = documents ± 1`, search spaces and documents by ON CONFLICT then a locking read.
+
+  async listExperimentEntities(query: ExperimentEntityListQuery): Promise<EntityRecord[]> {
+    const { sql, params } = experimentEntityListSql(query);
+    return (await this.query<DbEntity>(sql, params)).rows.map(toEntityRecord);
+  }
+
+  async countTrialsOfExperiment(experimentId: number): Promise<number> {
+    return this.count('SELECT count(*) AS n FROM experiment_trials WHERE experiment_id = ?', experimentId);
+  }
+
+  async countComponentsOfTrial(trialId: number): Promise<number> {
+    return this.count('SELECT count(*) AS n FROM trial_members WHERE trial_id = ?', trialId);
+  }
+
+  async countTrialsOfComponent(componentId: number): Promise<number> {
+    return this.count('SELECT count(*) AS n FROM trial_members WHERE component_id = ?', componentId);
+  }
+
+  async isTrialMember(trialId: number, componentId: number): Promise<boolean> {
+    return (await this.one('SELECT 1 AS x FROM trial_members WHERE trial_id = ? AND component_id = ?', [trialId, componentId])) !== undefined;
+  }
+
+  async listTrialsOfComponent(componentId: number): Promise<EntityRecord[]> {
+    return (await this.query<DbEntity>(TRIALS_OF_COMPONENT_SQL, [componentId])).rows.map(toEntityRecord);
+  }
+
+  async listComponentsOfTrial(trialId: number): Promise<EntityRecord[]> {
+    return (await this.query<DbEntity>(COMPONENTS_OF_TRIAL_SQL, [trialId])).rows.map(toEntityRecord);
+  }
+
+  async listTrialComponentMetrics(componentId: number): Promise<MetricSummary[]> {
+    const { rows } = await this.query<DbMetric>('SELECT * FROM trial_component_metrics WHERE component_id = ? ORDER BY metric_name', [
+      componentId,
+    ]);
+    return rows.map(toMetricSummary);
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const page = await searchPage(this.runner, query);
+    if (page.length === 0) return [];
+    const { rows } = await this.query<{ id: number; arn: string; record: Record<string, unknown> }>(
+      'SELECT id, arn, record FROM search_documents WHERE id = ANY(?::bigint[])',
+      [page.map((p) => p.docId)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return page.flatMap((p) => {
+      const row = byId.get(p.docId);
+      return row ? [{ docId: p.docId, arn: row.arn, record: row.record, sortValue: p.value }] : [];
+    });
+  }
+
+  async searchPaths(scope: Scope, resource: string, prefix: string, limit: number): Promise<string[]> {
+    const space = await this.searchSpace(scope, resource, false);
+    if (space === undefined) return [];
+    // Distinct paths by skipping through the value indexes: one seek per path, not one per value.
+    const found = new Set<string>();
+    for (const column of ['num', 'str']) {
+      const first = `SELECT path FROM search_values WHERE space = ? AND path >= ? AND ${column} IS NOT NULL ORDER BY path LIMIT 1`;
+      const next = `SELECT path FROM search_values WHERE space = ? AND path > ? AND ${column} IS NOT NULL ORDER BY path LIMIT 1`;
+      let row = await this.one<{ path: string }>(first, [space, prefix]);
+      for (let i = 0; i < limit && row && row.path.startsWith(prefix); i++) {
+        found.add(row.path);
+        row = await this.one<{ path: string }>(next, [space, row.path]);
+      }
+    }
+    // Byte order, as the C collation of `path` sorts (and as SQLite does).
+    return [...found].sort().slice(0, limit);
+  }
+
+  async linkTrialToExperiment(trialId: number, experimentId: number): Promise<void> {
+    await this.query('INSERT INTO experiment_trials (trial_id, experiment_id) VALUES (?, ?)', [trialId, experimentId]);
+  }
+
+  async unlinkTrial(trialId: number): Promise<void> {
+    await this.query('DELETE FROM experiment_trials WHERE trial_id = ?', [trialId]);
+  }
+
+  async addTrialMember(trialId: number, componentId: number, createdAt: number): Promise<boolean> {
+    // Two replicas adding the same pair: ON CONFLICT waits for the other to commit, then reports
+    // the row as already there, so exactly one of them sees true.
+    const { rowCount } = await this.query(
+      'INSERT INTO trial_members (trial_id, component_id, created_at) VALUES (?, ?, ?) ON CONFLICT (trial_id, component_id) DO NOTHING',
+      [trialId, componentId, createdAt],
+    );
+    return rowCount > 0;
+  }
+
+  async removeTrialMember(trialId: number, componentId: number): Promise<boolean> {
+    const { rowCount } = await this.query('DELETE FROM trial_members WHERE trial_id = ? AND component_id = ?', [trialId, componentId]);
+    return rowCount > 0;
+  }
+
+  async recordTrialComponentMetrics(componentId: number, samples: readonly MetricSample[]): Promise<void> {
+    // One upsert per sample, as on SQLite: each folds into the row's latest committed value.
+    for (const m of samples) {
+      const v = m.value;
+      await this.query(RECORD_METRIC_SQL, [componentId, m.name, m.sourceArn ?? null, v, v, v, v, v, v, m.timestamp, m.step ?? 0]);
+    }
+  }
+
+  async deleteTrialComponentMetrics(componentId: number): Promise<void> {
+    await this.query('DELETE FROM trial_component_metrics WHERE component_id = ?', [componentId]);
+  }
+
+  async putSearchDocument(doc: SearchDocument): Promise<void> {
+    const space = (await this.searchSpace(doc.scope, doc.resource, true)) as number;
+    const record = JSON.stringify(doc.record);
+    let id: number | undefined;
+    for (let attempt = 0; id === undefined; attempt++) {
+      // Lock the current document, if any, so a racing replacement waits for this one.
+      const existing = await this.one<{ id: number; space: number }>('SELECT id, space FROM search_documents WHERE arn = ? FOR UPDATE', [
+        doc.arn,
+      ]);
+      if (existing) {
+        id = existing.id;
+        await this.query('UPDATE search_documents SET space = ?, record = ? WHERE id = ?', [space, record, id]);
+        await this.query('DELETE FROM search_values WHERE doc_id = ?', [id]);
+        if (existing.space !== space) {
+          await this.query('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [existing.space]);
+          await this.query('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+        }
+        break;
+      }
+      const inserted = await this.one<{ id: number }>(
+        'INSERT INTO search_documents (space, arn, record) VALUES (?, ?, ?) ON CONFLICT (arn) DO NOTHING RETURNING id',
+        [space, doc.arn, record],
+      );
+      if (inserted) {
+        id = inserted.id;
+        await this.query('UPDATE search_spaces SET documents = documents + 1 WHERE id = ?', [space]);
+      } else if (attempt >= 2) {
+        // Another transaction keeps inserting and deleting this very document; let the caller retry.
+        throw new Error(`The search document of ${doc.arn} is being rewritten concurrently; try again.`);
+      }
+      // Otherwise a racing transaction inserted it and committed: lock and replace that one.
+    }
+    if (doc.leaves.length === 0) return;
+    // All leaves in one statement, as parallel arrays.
+    await this.query(
+      `INSERT INTO search_values (doc_id, path, elem, space, num, str)
+       SELECT ?, l.path, l.elem, ?, l.num, l.str
+       FROM unnest(?::text[], ?::integer[], ?::double precision[], ?::text[]) AS l (path, elem, num, str)`,
+      [id, space, doc.leaves.map((l) => l.path), doc.leaves.map((l) => l.elem), doc.leaves.map((l) => l.num), doc.leaves.map((l) => l.str)],
+    );
+  }
+
+  async deleteSearchDocument(arn: string): Promise<void> {
+    // Deleting and reading what was deleted in one statement: of two racing deletes, only the one
+    // that removed the row gives back its count.
+    const row = await this.one<{ id: number; space: number }>('DELETE FROM search_documents WHERE arn = ? RETURNING id, space', [arn]);
+    if (!row) return;
+    await this.query('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
+    await this.query('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [row.space]);
+  }
+
+  // ---- SageMaker resources ----
+
+  async getResource(scope: Scope, kind: string, name: string): Promise<ResourceRecord | undefined> {
+    const row = await this.one<DbResource>(
+      `SELECT * FROM resources WHERE account = ? AND region = ? AND kind = ? AND name = ?${this.lock}`,
+      [scope.account, scope.region, kind, name],
+    );
+    return row && toResourceRecord(row);
+  }
+
+  async getResourceByArn(arn: string): Promise<ResourceRecord | undefined> {
+    const row = await this.one<DbResource>(`SELECT * FROM resources WHERE arn = ?${this.lock}`, [arn]);
+    return row && toResourceRecord(row);
+  }
+
+  async listResources(query: ResourceListQuery): Promise<ResourceRecord[]> {
+    const { sql, params } = resourceListSql(query);
+    return (await this.query<DbResource>(sql, params)).rows.map(toResourceRecord);
+  }
+
+  async listResourcesInStatus(kinds: readonly string[], statuses: readonly string[]): Promise<ResourceRecord[]> {
+    const { rows } = await this.query<DbResource>(
+      `SELECT * FROM resources WHERE kind = ANY(?::text[]) AND status = ANY(?::text[]) ORDER BY id${this.lock}`,
+      [kinds, statuses],
+    );
+    return rows.map(toResourceRecord);
+  }
+
+  async insertResource(r: NewResource): Promise<ResourceRecord> {
+    // As insertEntity: ON CONFLICT keeps the transaction usable after a duplicate.
+    const row = await this.one<{ id: number }>(
+      `INSERT INTO resources (account, region, kind, name, arn, status, created_at, modified_at, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      [r.account, r.region, r.kind, r.name, r.arn, r.status, r.createdAt, r.modifiedAt, JSON.stringify(r.doc)],
+    );
+    if (!row) {
+      const sameArn = await this.one('SELECT 1 FROM resources WHERE arn = ?', [r.arn]);
+      throw new UniqueViolation(sameArn ? 'resources_arn' : 'resources_name');
+    }
+    return { ...r, id: row.id };
+  }
+
+  async updateResource(id: number, patch: ResourcePatch): Promise<void> {
+    await this.query(
+      `UPDATE resources SET modified_at = ?, status = CASE WHEN ? THEN ? ELSE status END, doc = coalesce(?::jsonb, doc) WHERE id = ?`,
+      [patch.modifiedAt, patch.status !== undefined, patch.status ?? null, patch.doc === undefined ? null : JSON.stringify(patch.doc), id],
+    );
+  }
+
+  async deleteResource(id: number): Promise<void> {
+    await this.query('DELETE FROM resources WHERE id = ?', [id]);
+  }
+
+  private async count(sql: string, ...params: unknown[]): Promise<number> {
+    return (await this.one<{ n: number }>(sql, params))?.n ?? 0;
+  }
+
+  private async searchSpace(scope: Scope, resource: string, create: boolean): Promise<number | undefined> {
+    const find = async (): Promise<number | undefined> =>
+      (await this.one<{ id: number }>(SEARCH_SPACE_SQL, [scope.account, scope.region, resource]))?.id;
+    const found = await find();
+    if (found !== undefined || !create) return found;
+    // Two replicas creating a space's first document: ON CONFLICT waits for the other's insert to
+    // commit, and the next statement (READ COMMITTED) sees its row.
+    await this.query('INSERT INTO search_spaces (account, region, resource) VALUES (?, ?, ?) ON CONFLICT (account, region, resource) DO NOTHING', [
+      scope.account,
+      scope.region,
+      resource,
+    ]);
+    return find();
+  }
+
+  /**
+   * The search planner's view of this connection. Its statements are built per condition, so
+   * they run unnamed (parsed each time, and planned for their actual values) rather than filling
+   * every connection with prepared statements used once.
+   */
+  private readonly runner: SqlRunner = {
+    dialect: POSTGRES_DIALECT,
+    all: async <T>(q: SqlQuery): Promise<T[]> => {
+      try {
+        return (await this.client.query<QueryResultRow>({ text: numberPlaceholders(q.sql), values: q.params })).rows as T[];
+      } catch (e) {
+        throw translatePostgresError(e);
+      }
+    },
+  };
 }

@@ -60,11 +60,13 @@ export const COMPONENTS_OF_TRIAL_SQL = `
  * Folds one metric sample into its summary row. Sums and sums of squares give the average and
  * the standard deviation without keeping samples; `last` follows the latest (timestamp, step).
  * Parameters: component id, metric name, source ARN (or null), the value six times, timestamp, step.
+ * Portable: `excluded` and `CASE` on both backends (no scalar `max()`, which PostgreSQL spells
+ * `GREATEST`), and the product typed by CASTs, since PostgreSQL cannot infer a type for `? * ?`.
  */
 export const RECORD_METRIC_SQL = `
   INSERT INTO trial_component_metrics
     (component_id, metric_name, source_arn, count, sum, sum_sq, min, max, last, last_time, last_step)
-  VALUES (?, ?, ?, 1, ?, ? * ?, ?, ?, ?, ?, ?)
+  VALUES (?, ?, ?, 1, ?, CAST(? AS DOUBLE PRECISION) * CAST(? AS DOUBLE PRECISION), ?, ?, ?, ?, ?)
   ON CONFLICT (component_id, metric_name) DO UPDATE SET
     count = trial_component_metrics.count + 1,
     sum = trial_component_metrics.sum + excluded.sum,

@@ -1,6 +1,7 @@
 /**
- * Search over the flattened projection, in portable SQL (`?` placeholders; PostgreSQL renumbers
- * them and spells `instr(a, b) > 0` as `strpos(a, b) > 0`).
+ * Search over the flattened projection, in portable SQL (`?` placeholders, which PostgreSQL
+ * renumbers; the one function the backends spell differently, substring search, comes from the
+ * runner's {@link SqlDialect}).
  *
  * The projection: `search_documents` (one row per searchable resource instance, with its
  * SearchRecord) and `search_values` (one row per leaf: path, list element, and a number or a
@@ -21,10 +22,12 @@
  * Every plan checks the complete condition on every document, so the choice affects speed only.
  */
 import type { Condition, Predicate, SearchQuery, SearchSort, ValueTest } from '../search-query.js';
+import type { SqlDialect } from './dialect.js';
 import type { SqlQuery } from './listing.js';
 
-/** Runs one statement and returns its rows: what a backend gives the planner. */
+/** Runs one statement and returns its rows, and says how its backend spells things: what a backend gives the planner. */
 export interface SqlRunner {
+  readonly dialect: SqlDialect;
   all<T>(query: SqlQuery): Promise<T[]>;
 }
 
@@ -52,10 +55,10 @@ interface Scan {
 }
 
 /** The simple index scans (path range × value column) whose union is a predicate's leaves. */
-function scans(p: Predicate, a: string): Scan[] {
+function scans(d: SqlDialect, p: Predicate, a: string): Scan[] {
   const paths: Scan[] = [{ sql: `${a}.path = ?`, params: [p.target.path] }];
   if (p.target.subtree) paths.push({ sql: `${a}.path > ? AND ${a}.path < ?`, params: [`${p.target.path}.`, `${p.target.path}/`] });
-  const tests = valueTests(p.test, a);
+  const tests = valueTests(d, p.test, a);
   const out: Scan[] = [];
   for (const path of paths) {
     for (const t of tests) out.push({ sql: `${path.sql} AND ${t.sql}`, params: [...path.params, ...t.params] });
@@ -63,7 +66,7 @@ function scans(p: Predicate, a: string): Scan[] {
   return out;
 }
 
-function valueTests(test: ValueTest, a: string): Scan[] {
+function valueTests(d: SqlDialect, test: ValueTest, a: string): Scan[] {
   switch (test.kind) {
     case 'exists':
       return [
@@ -79,8 +82,10 @@ function valueTests(test: ValueTest, a: string): Scan[] {
     case 'compare':
       return [{ sql: `${a}.num IS NOT NULL AND ${a}.num ${test.op} ?`, params: [test.num] }];
     case 'contains':
-      return [{ sql: `${a}.str IS NOT NULL AND instr(${a}.str, ?) > 0`, params: [test.str] }];
+      return [{ sql: `${a}.str IS NOT NULL AND ${d.contains(`${a}.str`, '?')}`, params: [test.str] }];
     case 'in':
+      // `IN ()` is SQLite only; an empty list matches nothing on either backend.
+      if (test.strs.length === 0) return [];
       return [{ sql: `${a}.str IS NOT NULL AND ${a}.str IN (${test.strs.map(() => '?').join(', ')})`, params: [...test.strs] }];
   }
 }
@@ -99,22 +104,22 @@ function orOf(parts: Scan[]): Scan {
 }
 
 /** A boolean SQL expression: does the document whose id is `doc` satisfy the condition? */
-export function probeSql(c: Condition, doc: string, aliases = new Aliases()): SqlQuery {
+export function probeSql(d: SqlDialect, c: Condition, doc: string, aliases = new Aliases()): SqlQuery {
   switch (c.kind) {
     case 'all':
     case 'any': {
       if (c.terms.length === 0) return { sql: c.kind === 'all' ? '1 = 1' : '0 = 1', params: [] };
-      const parts = c.terms.map((t) => probeSql(t, doc, aliases));
+      const parts = c.terms.map((t) => probeSql(d, t, doc, aliases));
       const op = c.kind === 'all' ? ' AND ' : ' OR ';
       return { sql: `(${parts.map((p) => p.sql).join(op)})`, params: parts.flatMap((p) => p.params) };
     }
     case 'not': {
-      const inner = probeSql(c.term, doc, aliases);
+      const inner = probeSql(d, c.term, doc, aliases);
       return { sql: `NOT ${inner.sql}`, params: inner.params };
     }
     case 'leaf': {
       const a = aliases.next();
-      const test = orOf(scans(c.predicate, a));
+      const test = orOf(scans(d, c.predicate, a));
       return {
         sql: `EXISTS (SELECT 1 FROM search_values ${a} WHERE ${a}.doc_id = ${doc} AND ${test.sql})`,
         params: test.params,
@@ -124,12 +129,12 @@ export function probeSql(c: Condition, doc: string, aliases = new Aliases()): Sq
       const [first, ...rest] = c.predicates;
       if (!first) return { sql: '1 = 1', params: [] };
       const a = aliases.next();
-      const head = orOf(scans(first, a));
+      const head = orOf(scans(d, first, a));
       const params: unknown[] = [...head.params];
       let sql = `EXISTS (SELECT 1 FROM search_values ${a} WHERE ${a}.doc_id = ${doc} AND ${head.sql}`;
       for (const p of rest) {
         const b = aliases.next();
-        const t = orOf(scans(p, b));
+        const t = orOf(scans(d, p, b));
         sql += ` AND EXISTS (SELECT 1 FROM search_values ${b} WHERE ${b}.doc_id = ${doc} AND ${b}.elem = ${a}.elem AND ${t.sql})`;
         params.push(...t.params);
       }
@@ -139,15 +144,19 @@ export function probeSql(c: Condition, doc: string, aliases = new Aliases()): Sq
 }
 
 /** Document ids (possibly repeated) of the leaves a predicate matches, read through the value indexes. */
-function predicateDriver(p: Predicate, space: number): SqlQuery {
-  const parts = scans(p, 'v').map((s) => ({
+function predicateDriver(d: SqlDialect, p: Predicate, space: number): SqlQuery {
+  const parts = scans(d, p, 'v').map((s) => ({
     sql: `SELECT v.doc_id AS doc_id FROM search_values v WHERE v.space = ? AND ${s.sql}`,
     params: [space, ...s.params],
   }));
   return unionAll(parts);
 }
 
+/** No document ids, typed so that PostgreSQL can compare them with `doc_id` (bigint). */
+const NO_DOCS: SqlQuery = { sql: 'SELECT CAST(NULL AS BIGINT) AS doc_id WHERE 0 = 1', params: [] };
+
 function unionAll(parts: SqlQuery[]): SqlQuery {
+  if (parts.length === 0) return NO_DOCS;
   return { sql: parts.map((p) => p.sql).join(' UNION ALL '), params: parts.flatMap((p) => p.params) };
 }
 
@@ -161,7 +170,7 @@ const UNDRIVABLE: Driver = { estimate: Number.POSITIVE_INFINITY };
 
 async function countLeaves(runner: SqlRunner, p: Predicate, space: number, cap: number): Promise<number> {
   let total = 0;
-  for (const s of scans(p, 'v')) {
+  for (const s of scans(runner.dialect, p, 'v')) {
     const rows = await runner.all<{ n: number }>({
       sql: `SELECT count(*) AS n FROM (SELECT 1 FROM search_values v WHERE v.space = ? AND ${s.sql} LIMIT ?) AS t`,
       params: [space, ...s.params, cap + 1],
@@ -176,12 +185,12 @@ async function countLeaves(runner: SqlRunner, p: Predicate, space: number, cap: 
 async function chooseDriver(runner: SqlRunner, c: Condition, space: number, cap: number): Promise<Driver> {
   switch (c.kind) {
     case 'leaf':
-      return { estimate: await countLeaves(runner, c.predicate, space, cap), sql: predicateDriver(c.predicate, space) };
+      return { estimate: await countLeaves(runner, c.predicate, space, cap), sql: predicateDriver(runner.dialect, c.predicate, space) };
     case 'nested': {
       let best = UNDRIVABLE;
       for (const p of c.predicates) {
         const n = await countLeaves(runner, p, space, cap);
-        if (n < best.estimate) best = { estimate: n, sql: predicateDriver(p, space) };
+        if (n < best.estimate) best = { estimate: n, sql: predicateDriver(runner.dialect, p, space) };
         if (n === 0) break;
       }
       return best;
@@ -196,7 +205,7 @@ async function chooseDriver(runner: SqlRunner, c: Condition, space: number, cap:
       return best;
     }
     case 'any': {
-      if (c.terms.length === 0) return { estimate: 0, sql: { sql: 'SELECT NULL AS doc_id WHERE 0 = 1', params: [] } };
+      if (c.terms.length === 0) return { estimate: 0, sql: NO_DOCS };
       const parts: SqlQuery[] = [];
       let estimate = 0;
       for (const t of c.terms) {
@@ -241,7 +250,7 @@ function walkWindowSql(q: SearchQuery, space: number, visit: number): SqlQuery {
   };
 }
 
-function sortedWalkSql(q: SearchQuery, space: number, limit: number, visit?: number): SqlQuery {
+function sortedWalkSql(d: SqlDialect, q: SearchQuery, space: number, limit: number, visit?: number): SqlQuery {
   const col = sortColumn(q.sort);
   const dir = q.sort.ascending ? 'ASC' : 'DESC';
   const better = q.sort.ascending ? '<' : '>';
@@ -260,7 +269,7 @@ function sortedWalkSql(q: SearchQuery, space: number, limit: number, visit?: num
   // A document with several values at the sort path is met once per value; keep the best one only.
   where.push(`NOT EXISTS (SELECT 1 FROM search_values x WHERE x.doc_id = s.doc_id AND x.path = s.path
     AND x.${col} IS NOT NULL AND (x.${col} ${better} s.${col} OR (x.${col} = s.${col} AND x.elem < s.elem)))`);
-  const probe = probeSql(q.condition, 's.doc_id');
+  const probe = probeSql(d, q.condition, 's.doc_id');
   where.push(probe.sql);
   params.push(...probe.params, limit);
   return {
@@ -271,7 +280,7 @@ function sortedWalkSql(q: SearchQuery, space: number, limit: number, visit?: num
 }
 
 /** Plan 1, second part: matching documents that have no value at the sort path, in id order. */
-function missingSortValueSql(q: SearchQuery, space: number, afterId: number | undefined, limit: number): SqlQuery {
+function missingSortValueSql(d: SqlDialect, q: SearchQuery, space: number, afterId: number | undefined, limit: number): SqlQuery {
   const col = sortColumn(q.sort);
   const dir = q.sort.ascending ? 'ASC' : 'DESC';
   const where = ['d.space = ?'];
@@ -282,7 +291,7 @@ function missingSortValueSql(q: SearchQuery, space: number, afterId: number | un
   }
   where.push(`NOT EXISTS (SELECT 1 FROM search_values x WHERE x.doc_id = d.id AND x.path = ? AND x.${col} IS NOT NULL)`);
   params.push(q.sort.path);
-  const probe = probeSql(q.condition, 'd.id');
+  const probe = probeSql(d, q.condition, 'd.id');
   where.push(probe.sql);
   params.push(...probe.params, limit);
   return {
@@ -293,11 +302,11 @@ function missingSortValueSql(q: SearchQuery, space: number, afterId: number | un
 }
 
 /** Plan 2: candidates from a driver, checked, given their sort value, sorted (value-less last). */
-function candidatesSql(q: SearchQuery, driver: SqlQuery, limit: number): SqlQuery {
+function candidatesSql(d: SqlDialect, q: SearchQuery, driver: SqlQuery, limit: number): SqlQuery {
   const col = sortColumn(q.sort);
   const dir = q.sort.ascending ? 'ASC' : 'DESC';
   const agg = q.sort.ascending ? 'min' : 'max';
-  const probe = probeSql(q.condition, 'k.doc_id');
+  const probe = probeSql(d, q.condition, 'k.doc_id');
   const params: unknown[] = [q.sort.path, ...driver.params, ...probe.params];
   let keyset = '';
   if (q.after) {
@@ -337,7 +346,7 @@ export async function searchPage(runner: SqlRunner, q: SearchQuery): Promise<{ d
   const space = found.id;
   const budget = candidateBudget(q.limit, found.documents);
   const driver = q.plan === 'walk' ? UNDRIVABLE : await chooseDriver(runner, q.condition, space, COUNT_CAP);
-  const candidates = (): Promise<Row[]> => runner.all<Row>(candidatesSql(q, driver.sql as SqlQuery, q.limit));
+  const candidates = (): Promise<Row[]> => runner.all<Row>(candidatesSql(runner.dialect, q, driver.sql as SqlQuery, q.limit));
   const inMissingSection = q.after?.value === null;
   if (driver.sql && ((driver.estimate <= budget && q.plan !== 'bounded') || q.plan === 'candidates' || (inMissingSection && driver.estimate <= COUNT_CAP))) {
     return toHits(await candidates());
@@ -348,19 +357,19 @@ export async function searchPage(runner: SqlRunner, q: SearchQuery): Promise<{ d
       // A bounded walk: no more rows than the candidates would cost, else read the candidates.
       // (Forced 'bounded' plans look at fewer rows, so tests reach every branch on small data.)
       const visit = q.plan === 'bounded' ? Math.max(1, Math.ceil(driver.estimate / 2)) : driver.estimate;
-      rows = await runner.all<Row>(sortedWalkSql(q, space, q.limit, visit));
+      rows = await runner.all<Row>(sortedWalkSql(runner.dialect, q, space, q.limit, visit));
       if (rows.length < q.limit) {
         const window = walkWindowSql(q, space, visit);
         const seen = (await runner.all<{ n: number }>({ sql: `SELECT count(*) AS n FROM (${window.sql}) AS t`, params: window.params }))[0]?.n ?? 0;
         if (seen >= visit) return toHits(await candidates());
       }
     } else {
-      rows = await runner.all<Row>(sortedWalkSql(q, space, q.limit));
+      rows = await runner.all<Row>(sortedWalkSql(runner.dialect, q, space, q.limit));
     }
   }
   if (rows.length < q.limit) {
     const afterId = inMissingSection ? q.after?.docId : undefined;
-    rows = rows.concat(await runner.all<Row>(missingSortValueSql(q, space, afterId, q.limit - rows.length)));
+    rows = rows.concat(await runner.all<Row>(missingSortValueSql(runner.dialect, q, space, afterId, q.limit - rows.length)));
   }
   return toHits(rows);
 }

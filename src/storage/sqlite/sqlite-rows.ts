@@ -2,7 +2,6 @@
  * Row types as SQLite returns them (snake_case, JSON as text, booleans as 0/1) and their mapping
  * to domain records. Mapping happens only here, at the storage boundary.
  */
-import type { MetricSummary } from '../store.js';
 import type {
   AssociationRecord,
   AssociationType,
@@ -110,39 +109,6 @@ export function toLineageGroupRecord(row: DbLineageGroup): LineageGroupRecord {
     arn: row.arn,
     createdAt: row.created_at,
     createdBy: JSON.parse(row.created_by) as UserContext,
-  };
-}
-
-// ---- Experiments, trials, trial components and Search ----
-
-export interface DbMetric {
-  component_id: number;
-  metric_name: string;
-  source_arn: string | null;
-  count: number;
-  sum: number;
-  sum_sq: number;
-  min: number;
-  max: number;
-  last: number;
-  last_time: number;
-  last_step: number;
-}
-
-export function toMetricSummary(row: DbMetric): MetricSummary {
-  const avg = row.sum / row.count;
-  // Sample variance from the running sums; rounding can push it a hair below zero.
-  const variance = row.count > 1 ? Math.max(0, (row.sum_sq - row.count * avg * avg) / (row.count - 1)) : 0;
-  return {
-    name: row.metric_name,
-    sourceArn: row.source_arn,
-    timestamp: row.last_time,
-    count: row.count,
-    min: row.min,
-    max: row.max,
-    last: row.last,
-    avg,
-    stdDev: Math.sqrt(variance),
   };
 }
 

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, entity } from '../store.contract.js';
 import { StoreLocked } from '../store.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stemma-sqlite-'));
@@ -45,5 +47,24 @@ describe('SqliteStore', () => {
     expect(result).toBe('ok');
     expect(await second.read((r) => r.getEntityByArn('arn:before-crash'))).toBeDefined();
     await second.close();
+  });
+
+  it('applies a migration missing below the highest applied one', async () => {
+    const path = join(dir, 'gap.db');
+    await SqliteStore.open({ path }).close();
+    // Undo migration 2 (the lineage change log) while 1 and 3 stay applied.
+    const raw = new Database(path);
+    for (const t of ['entity_inserted', 'entity_updated', 'entity_deleted', 'association_inserted', 'association_updated', 'association_deleted']) {
+      raw.exec(`DROP TRIGGER lineage_${t}`);
+    }
+    raw.exec('DROP TABLE lineage_changes; DELETE FROM schema_migrations WHERE id = 2');
+    raw.close();
+    await SqliteStore.open({ path }).close();
+    const check = new Database(path, { readonly: true });
+    const ids = (check.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    const table = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'lineage_changes'").get();
+    check.close();
+    expect(ids).toEqual(SQLITE_MIGRATIONS.map((m) => m.id));
+    expect(table).toBeDefined();
   });
 });

@@ -28,6 +28,7 @@ import type { Checkpointer } from './checkpointer.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
 import type { ProcessLock } from './sqlite-lock.js';
 import { acquireProcessLock } from './sqlite-lock.js';
+import { pendingMigrations } from '../migrations.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
@@ -261,17 +262,8 @@ export class SqliteStore implements Store {
 function migrate(db: Db, migrations: readonly Migration[], location: string): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const row = db.prepare('SELECT max(id) AS id FROM schema_migrations').get() as { id: number | null };
-  const current = row.id ?? 0;
-  const newest = migrations.at(-1)?.id ?? 0;
-  if (current > newest) {
-    throw new Error(
-      `The database at ${location} has schema version ${current}, newer than this Stemma knows (${newest}). ` +
-        'Upgrade Stemma to open it.',
-    );
-  }
-  for (const m of migrations) {
-    if (m.id <= current) continue;
+  const applied = (db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id);
+  for (const m of pendingMigrations(migrations, applied, location)) {
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());

@@ -26,6 +26,7 @@ import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSq
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { SqlQuery } from '../sql/listing.js';
 import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
+import { SQLITE_DIALECT } from '../sql/dialect.js';
 import { searchPage, SEARCH_SPACE_SQL } from '../sql/search.js';
 import type { SqlRunner } from '../sql/search.js';
 import type { SearchDocument, SearchHit, SearchQuery } from '../search-query.js';
@@ -42,8 +43,10 @@ import type {
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
-import type { DbAssociation, DbEntity, DbLineageGroup, DbMetric, DbResource } from './sqlite-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toMetricSummary, toResourceRecord } from './sqlite-rows.js';
+import type { DbMetric } from '../sql/metric-rows.js';
+import { toMetricSummary } from '../sql/metric-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './sqlite-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './sqlite-rows.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -542,6 +545,7 @@ export class SqliteTx implements StoreTx {
 
   /** The search planner's view of this connection. */
   private readonly runner: SqlRunner = {
+    dialect: SQLITE_DIALECT,
     all: <T>(q: SqlQuery): Promise<T[]> => Promise.resolve(this.stmt(q.sql).all(...q.params) as T[]),
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * A server that starts after an unclean stop finds its jobs still marked InProgress (their processes
+ * died with it) and gives each a clear terminal state, never leaving one stuck.
+ */
+import { DescribeTrainingJobCommand, DescribeTrialComponentCommand, CreateTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from './harness.js';
+import { startTestServer, tempDir, testBackend } from './harness.js';
+import { freshDatabase } from './postgres-databases.js';
+import { putObject, trainingJob, waitFor } from './job-fixtures.js';
+
+describe('jobs across a server restart', () => {
+  it('marks the jobs a stopped server was running as Failed, saying why, and leaves other runners\' jobs alone', async () => {
+    const dataDir = tempDir();
+    const database = testBackend() === 'postgres' ? await freshDatabase() : undefined;
+    let server: TestServer = await startTestServer({ dataDir, db: database?.url, stopGraceMs: 100 });
+    try {
+      const sm = server.client();
+      await putObject(server, 'stemma-demo/code/slow/train.py', 'import time\nwhile True:\n    time.sleep(0.05)\n');
+      await putObject(server, 'stemma-demo/processed/train/train.csv', 'x,y\n1,2\n');
+      await sm.send(new CreateTrainingJobCommand(trainingJob('interrupted', { HyperParameters: { sagemaker_program: 'train.py', sagemaker_submit_directory: 's3://stemma-demo/code/slow' } })));
+      await sm.send(new StopTrainingJobCommand({ TrainingJobName: 'interrupted' }));
+      await waitFor(() => sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'interrupted' })), (d) => d.TrainingJobStatus);
+      // What a crash leaves behind: the rows still say InProgress. One job belongs to another replica.
+      const store = server.running.store;
+      await store.transaction(async (tx) => {
+        const job = await tx.getResource({ account: '000000000000', region: 'us-east-1' }, 'training-job', 'interrupted');
+        if (!job) throw new Error('job row missing');
+        await tx.updateResource(job.id, { status: 'InProgress', doc: { ...job.doc, TrainingJobStatus: 'InProgress' }, modifiedAt: job.modifiedAt });
+        await tx.insertResource({
+          ...job,
+          name: 'elsewhere',
+          arn: job.arn.replace('interrupted', 'elsewhere'),
+          status: 'InProgress',
+          doc: { ...job.doc, TrainingJobName: 'elsewhere', TrainingJobStatus: 'InProgress', _runner: 'another-host:/var/lib/stemma' },
+        });
+      });
+      await server.close();
+      server = await startTestServer({ dataDir, db: database?.url });
+      const sm2 = server.client();
+      const job = await sm2.send(new DescribeTrainingJobCommand({ TrainingJobName: 'interrupted' }));
+      expect(job).toMatchObject({ TrainingJobStatus: 'Failed', FailureReason: 'The Stemma server restarted while the job was running.' });
+      const tc = await sm2.send(new DescribeTrialComponentCommand({ TrialComponentName: 'interrupted-aws-training-job' }));
+      expect(tc.Status).toEqual({ PrimaryStatus: 'Failed', Message: 'The Stemma server restarted while the job was running.' });
+      const other = await sm2.send(new DescribeTrainingJobCommand({ TrainingJobName: 'elsewhere' }));
+      // One embedded store has one server; on PostgreSQL the other replica still runs its job.
+      expect(other.TrainingJobStatus).toBe(testBackend() === 'postgres' ? 'InProgress' : 'Failed');
+    } finally {
+      await server.close();
+      await database?.drop();
+    }
+  });
+});
