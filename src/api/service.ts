@@ -23,6 +23,8 @@ import { trainingJobOperations } from './jobs/training-jobs.js';
 import { readJobLog } from './jobs/job-common.js';
 import { requireResource } from './jobs/resources.js';
 import { recoverInterruptedJobs } from './jobs/recovery.js';
+import { modelOperations } from './registry/models.js';
+import { modelPackageOperations } from './registry/model-packages.js';
 
 export interface StemmaExtras {
   /** Folds metric samples into a trial component's metric summaries (body: `{ Metrics: [...] }`). */
@@ -70,6 +72,8 @@ export class SageMakerApi {
       searchOperations(deps),
       trainingJobOperations(deps),
       processingJobOperations(deps),
+      modelOperations(deps),
+      modelPackageOperations(deps),
     ];
     const handlers = new Map<string, AnyHandler>();
     for (const family of families) {

@@ -287,6 +287,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await names({ status: 'Failed', sortBy: 'Name', ascending: false })).toEqual(['Job_5', 'Job_3', 'Job_1']);
         expect(await names({ createdAfter: 1_002 })).toEqual(['Job_2', 'Job_5']);
         expect(await names({ kind: 'model-package', namePrefix: 'group/' })).toEqual(['group/1', 'group/2']);
+        expect(await names({ kind: 'model-package', versioned: true, nameContains: 'X' })).toEqual(['groupx/1']);
+        expect(await names({ versioned: false, nameContains: 'job_6' })).toEqual(['Job_6']);
+        expect(await names({ versioned: true })).toEqual([]);
         const byStatus = await names({ sortBy: 'Status' });
         expect(byStatus.slice(0, 4)).toEqual(['Job_0', 'Job_2', 'Job_4', 'Job_6']);
       }));

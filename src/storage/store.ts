@@ -262,6 +262,11 @@ export interface ResourceListQuery {
   readonly nameContains?: string;
   /** Names that start with this text (a model package group's versions: `group/`). */
   readonly namePrefix?: string;
+  /**
+   * Only names with (true) or without (false) a `/`: a resource whose name has a `/` is a version
+   * of another (a versioned model package is named `group/version`).
+   */
+  readonly versioned?: boolean;
   readonly status?: string;
   readonly createdAfter?: number;
   readonly createdBefore?: number;

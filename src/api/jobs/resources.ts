@@ -6,6 +6,7 @@
  */
 import type { Scope } from '../../core/arn.js';
 import { isArn } from '../../core/arn.js';
+import type { ServiceError } from '../../core/errors.js';
 import { ResourceInUse, ResourceNotFound } from '../../core/errors.js';
 import type { NewResource, ResourceRecord, Tag } from '../../core/model.js';
 import type { StoreReader, StoreTx } from '../../storage/store.js';
@@ -29,13 +30,18 @@ export async function requireResource(
   return r;
 }
 
-/** Inserts a resource with its tags; a taken name is SageMaker's ResourceInUse. */
-export async function insertResource(tx: StoreTx, resource: NewResource, tags: readonly Tag[] | undefined, duplicate: string): Promise<ResourceRecord> {
+/** Inserts a resource with its tags; a taken name is SageMaker's ResourceInUse with this message, or the given error. */
+export async function insertResource(
+  tx: StoreTx,
+  resource: NewResource,
+  tags: readonly Tag[] | undefined,
+  duplicate: string | ServiceError,
+): Promise<ResourceRecord> {
   let created: ResourceRecord;
   try {
     created = await tx.insertResource(resource);
   } catch (e) {
-    if (e instanceof UniqueViolation) throw new ResourceInUse(duplicate);
+    if (e instanceof UniqueViolation) throw typeof duplicate === 'string' ? new ResourceInUse(duplicate) : duplicate;
     throw e;
   }
   if (tags && tags.length > 0) await tx.putTags(created.arn, dedupeTags(tags));

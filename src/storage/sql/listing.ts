@@ -151,6 +151,7 @@ export function resourceListSql(q: ResourceListQuery): SqlQuery {
     where.push('substr(name, 1, ?) = ?');
     params.push(q.namePrefix.length, q.namePrefix);
   }
+  if (q.versioned !== undefined) where.push(q.versioned ? "name LIKE '%/%'" : "name NOT LIKE '%/%'");
   if (q.status !== undefined) {
     where.push('status = ?');
     params.push(q.status);
