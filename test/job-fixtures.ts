@@ -77,5 +77,6 @@ export async function uploadDemoData(server: TestServer): Promise<void> {
   await putObject(server, 'stemma-demo/raw/raw.csv', `${rows.join('\n')}\n`);
   await putObject(server, 'stemma-demo/code/preprocess.py', readFileSync(join(FIXTURES, 'preprocess.py')));
   await putObject(server, 'stemma-demo/code/train/train.py', readFileSync(join(FIXTURES, 'train.py')));
+  await putObject(server, 'stemma-demo/code/serve/serve.py', readFileSync(join(FIXTURES, 'serve.py')));
 }
 

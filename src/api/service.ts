@@ -25,12 +25,19 @@ import { requireResource } from './jobs/resources.js';
 import { recoverInterruptedJobs } from './jobs/recovery.js';
 import { modelOperations } from './registry/models.js';
 import { modelPackageOperations } from './registry/model-packages.js';
+import { endpointOperations, invokeEndpoint, resumeEndpoints } from './hosting/endpoints.js';
 
 export interface StemmaExtras {
   /** Folds metric samples into a trial component's metric summaries (body: `{ Metrics: [...] }`). */
   recordTrialComponentMetrics(nameOrArn: string, body: unknown, ctx: RequestContext): Promise<unknown>;
   /** The log of a job (`training-jobs`, `processing-jobs`, `transform-jobs`) so far. */
   jobLog(collection: string, nameOrArn: string, ctx: RequestContext): Promise<string>;
+  /** SageMaker Runtime's InvokeEndpoint: the body to the endpoint's model, its answer back. */
+  invokeEndpoint(
+    name: string,
+    request: { body: Buffer; contentType?: string; accept?: string },
+    ctx: RequestContext,
+  ): Promise<{ body: Buffer; contentType: string; variant: string }>;
 }
 
 /** The job collections of `/api/v1/jobs/{collection}/{name}/logs`, by ARN resource type. */
@@ -51,6 +58,7 @@ export class SageMakerApi {
   constructor(deps: ApiDeps) {
     this.extras = {
       recordTrialComponentMetrics: (name, body, ctx) => recordTrialComponentMetrics(deps, ctx, name, body),
+      invokeEndpoint: (name, request, ctx) => invokeEndpoint(deps, ctx, name, request),
       jobLog: async (collection, name, ctx) => {
         const c = JOB_COLLECTIONS[collection];
         if (!c) throw new UnknownOperationException(`No job collection ${collection}: use training-jobs, processing-jobs or transform-jobs.`);
@@ -74,6 +82,7 @@ export class SageMakerApi {
       processingJobOperations(deps),
       modelOperations(deps),
       modelPackageOperations(deps),
+      endpointOperations(deps),
     ];
     const handlers = new Map<string, AnyHandler>();
     for (const family of families) {
@@ -82,9 +91,14 @@ export class SageMakerApi {
     this.handlers = handlers;
   }
 
-  /** Gives the jobs a previous run of this server left running a terminal state; returns how many. */
-  async recoverJobs(): Promise<number> {
-    return this.deps.jobs ? recoverInterruptedJobs(this.deps, this.deps.jobs.services.runnerId) : 0;
+  /**
+   * After a restart: gives the jobs this server was running a terminal state, and serves its
+   * endpoints again. Returns how many of each.
+   */
+  async recoverJobs(): Promise<{ jobs: number; endpoints: number }> {
+    if (!this.deps.jobs) return { jobs: 0, endpoints: 0 };
+    const runner = this.deps.jobs.services.runnerId;
+    return { jobs: await recoverInterruptedJobs(this.deps, runner), endpoints: await resumeEndpoints(this.deps, runner) };
   }
 
   /** Ends every job and endpoint this process runs, recording why, and waits for them. */

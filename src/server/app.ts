@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { handleTrialComponentMetrics, isTrialComponentMetricsRoute } from './routes/trial-component-metrics.js';
 import { handleObjects, isObjectsRoute } from './routes/objects.js';
 import { handleJobLogs, isJobLogsRoute } from './routes/job-logs.js';
+import { handleInvocations, isInvocationsRoute } from './routes/invocations.js';
 import type { ObjectStore } from '../jobs/object-store.js';
 
 export interface AppDeps {
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): RequestHandler {
     try {
       if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId);
       if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, auth });
+      if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, auth });
       if (isJobLogsRoute(request.path)) return await handleJobLogs(request, requestId, { api, auth });
       if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects, auth });
       if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {

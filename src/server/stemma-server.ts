@@ -90,7 +90,8 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     );
     const api = new SageMakerApi({ store, clock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth }, jobs });
     const recovered = await api.recoverJobs();
-    if (recovered > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered });
+    if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
+    if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
     const app = createApp({ api, auth: openAuthenticator(), log, objects });
     const server = await listen(app, config.port, config.host);
     return {

@@ -10,6 +10,8 @@ import type { JobHandle, JobOutcome, JobPlan, StopCause } from '../../jobs/job-r
 import { startJob } from '../../jobs/job-run.js';
 import type { ObjectStore } from '../../jobs/object-store.js';
 import type { ContainerRuntime } from '../../jobs/runtime.js';
+import type { ServingHandle, ServingPlan } from '../../jobs/serving.js';
+import { startServing } from '../../jobs/serving.js';
 import type { Scope } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 
@@ -33,6 +35,11 @@ export class JobSupervisor {
   readonly services: JobServices;
   private readonly clock: Clock;
   private readonly running = new Map<string, { handle: JobHandle; settled: Promise<void> }>();
+  /** The serving processes of endpoints, by endpoint ARN. */
+  private readonly serving = new Map<string, ServingHandle>();
+  /** Deployments still starting (or recording their result), keyed `<endpoint ARN>#…`. */
+  private readonly pending = new Map<string, { handle: ServingHandle; settled: Promise<void> }>();
+  private deployments = 0;
 
   constructor(services: JobServices, clock: Clock) {
     this.services = services;
@@ -70,9 +77,58 @@ export class JobSupervisor {
     while (this.running.size > 0) await Promise.all([...this.running.values()].map((j) => j.settled));
   }
 
-  /** Ends every running job (each is recorded as Failed: the server shut down) and waits for them. */
+  /**
+   * Starts serving a model for an endpoint, replacing (and stopping) what served it before only once
+   * the new one is ready. `settle` records the result: undefined when ready, else the reason.
+   */
+  serve(arn: string, plan: ServingPlan, settle: (failure: string | undefined) => Promise<void>): void {
+    const handle = startServing(plan, { runtime: this.services.runtime, objects: this.services.objects });
+    const settled = handle.ready.then(
+      async () => {
+        const previous = this.serving.get(arn);
+        this.serving.set(arn, handle);
+        if (previous && previous !== handle) previous.stop();
+        await settle(undefined);
+      },
+      async (e: unknown) => {
+        handle.stop();
+        await settle(e instanceof Error ? e.message : String(e));
+      },
+    );
+    const key = `${arn}#${String(++this.deployments)}`;
+    const tracked = settled
+      .catch((e: unknown) => this.services.onError?.(`Recording the state of endpoint ${arn} failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, { handle, settled: tracked });
+  }
+
+  /** The ready serving process of an endpoint, if this process serves it. */
+  servingOf(arn: string): ServingHandle | undefined {
+    return this.serving.get(arn);
+  }
+
+  /** Stops serving an endpoint (and any deployment of it still starting); waits until it has ended. */
+  async stopServing(arn: string): Promise<void> {
+    const ends: Promise<void>[] = [];
+    const current = this.serving.get(arn);
+    this.serving.delete(arn);
+    if (current) {
+      current.stop();
+      ends.push(current.ended);
+    }
+    for (const [key, p] of this.pending) {
+      if (key.startsWith(`${arn}#`)) {
+        p.handle.stop();
+        ends.push(p.settled);
+      }
+    }
+    await Promise.all(ends);
+  }
+
+  /** Ends every running job (each is recorded as Failed: the server shut down) and every endpoint, and waits for them. */
   async shutdown(): Promise<void> {
     for (const job of this.running.values()) job.handle.stop('shutdown');
+    await Promise.all([...this.serving.keys(), ...[...this.pending.keys()].map((k) => k.split('#')[0] as string)].map((arn) => this.stopServing(arn)));
     await this.idle();
   }
 }
