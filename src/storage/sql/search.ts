@@ -121,7 +121,7 @@ export function probeSql(d: SqlDialect, c: Condition, doc: string, aliases = new
       const a = aliases.next();
       const test = orOf(scans(d, c.predicate, a));
       return {
-        sql: `EXISTS (SELECT 1 FROM search_values ${a} WHERE ${a}.doc_id = ${doc} AND ${test.sql})`,
+        sql: `EXISTS (SELECT 1 FROM search_values ${a} WHERE ${a}.doc_id = ${doc} AND ${test.sql}${d.probeFence})`,
         params: test.params,
       };
     }
@@ -135,10 +135,10 @@ export function probeSql(d: SqlDialect, c: Condition, doc: string, aliases = new
       for (const p of rest) {
         const b = aliases.next();
         const t = orOf(scans(d, p, b));
-        sql += ` AND EXISTS (SELECT 1 FROM search_values ${b} WHERE ${b}.doc_id = ${doc} AND ${b}.elem = ${a}.elem AND ${t.sql})`;
+        sql += ` AND EXISTS (SELECT 1 FROM search_values ${b} WHERE ${b}.doc_id = ${doc} AND ${b}.elem = ${a}.elem AND ${t.sql}${d.probeFence})`;
         params.push(...t.params);
       }
-      return { sql: `${sql})`, params };
+      return { sql: `${sql}${d.probeFence})`, params };
     }
   }
 }
