@@ -15,7 +15,9 @@ import {
   DescribeEndpointCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
+  DescribeTransformJobCommand,
   DescribeTrialComponentCommand,
+  CreateTransformJobCommand,
   ListArtifactsCommand,
   ListContextsCommand,
   ListTagsCommand,
@@ -27,7 +29,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './harness.js';
 import { awsError, startTestServer } from './harness.js';
-import { processingJob, SKLEARN, trainingJob, uploadDemoData, waitFor } from './job-fixtures.js';
+import { getObject, processingJob, putObject, SKLEARN, trainingJob, uploadDemoData, waitFor } from './job-fixtures.js';
 
 const EXECUTION = 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/churn/execution/abc123';
 
@@ -126,6 +128,27 @@ describe('process → train → register → approve → deploy → invoke, and 
     expect(await vertices(sm, model, 'Descendants', { LineageTypes: ['Context'] })).toEqual(
       [endpointContext, (await sm.send(new ListContextsCommand({ ContextType: 'ModelGroup' }))).ContextSummaries?.[0]?.ContextArn as string].sort(),
     );
+
+    // Batch transform through the same model: one answer per line, assembled by line.
+    await putObject(server, 'stemma-demo/batch/input.csv', '10\n0.5\n');
+    await sm.send(
+      new CreateTransformJobCommand({
+        TransformJobName: 'score',
+        ModelName: 'linear-v1',
+        BatchStrategy: 'SingleRecord',
+        TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://stemma-demo/batch/' } }, ContentType: 'text/csv', SplitType: 'Line' },
+        TransformOutput: { S3OutputPath: 's3://stemma-demo/batch-out', AssembleWith: 'Line' },
+        TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+      }),
+    );
+    const scored = await waitFor(() => sm.send(new DescribeTransformJobCommand({ TransformJobName: 'score' })), (d) => d.TransformJobStatus);
+    expect(scored.FailureReason).toBeUndefined();
+    expect(scored.TransformJobStatus).toBe('Completed');
+    expect(await (await getObject(server, 'stemma-demo/batch-out/input.csv.out')).text()).toBe('21\n2');
+    const scoreTc = (await sm.send(new DescribeTrialComponentCommand({ TrialComponentName: 'score-aws-transform-job' }))).TrialComponentArn as string;
+    expect(await vertices(sm, await artifactOf(sm, modelData), 'Descendants', { LineageTypes: ['TrialComponent'], Types: ['TransformJob'] })).toEqual([scoreTc]);
+    expect(await vertices(sm, scoreTc, 'Descendants', { LineageTypes: ['Artifact'] })).toEqual([await artifactOf(sm, 's3://stemma-demo/batch-out')]);
+    expect(await vertices(sm, scoreTc, 'Ascendants', { LineageTypes: ['Artifact'], Types: ['DataSet'] })).toContain(await artifactOf(sm, 's3://stemma-demo/batch/'));
 
     // UpdateEndpoint deploys the new config and records the replacement as a second ModelDeployment.
     await sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'linear-config-2', ProductionVariants: [{ VariantName: 'Blue', ModelName: 'linear-v1' }] }));

@@ -20,6 +20,7 @@ import { trialOperations } from './experiments/trials.js';
 import { searchOperations } from './search/operations.js';
 import { processingJobOperations } from './jobs/processing-jobs.js';
 import { trainingJobOperations } from './jobs/training-jobs.js';
+import { transformJobOperations } from './jobs/transform-jobs.js';
 import { readJobLog } from './jobs/job-common.js';
 import { requireResource } from './jobs/resources.js';
 import { recoverInterruptedJobs } from './jobs/recovery.js';
@@ -80,6 +81,7 @@ export class SageMakerApi {
       searchOperations(deps),
       trainingJobOperations(deps),
       processingJobOperations(deps),
+      transformJobOperations(deps),
       modelOperations(deps),
       modelPackageOperations(deps),
       endpointOperations(deps),

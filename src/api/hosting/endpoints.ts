@@ -34,7 +34,7 @@ const ENDPOINT_KIND = 'endpoint';
 const START_TIMEOUT_MS = 120_000;
 
 /** What an endpoint serves: its first variant's model, resolved to one container. */
-interface Deployment {
+export interface Deployment {
   readonly variant: string;
   readonly container: { Image: string; ModelDataUrl?: string; Environment?: Record<string, string> };
   /** The model package the container came from, if any. */
@@ -45,8 +45,13 @@ async function resolveDeployment(tx: StoreTx, ctx: RequestContext, config: Resou
   const d = wireDoc<DescribeEndpointConfigOutput>(config);
   const variant = d.ProductionVariants[0];
   if (!variant?.ModelName) throw new ValidationException(`Endpoint config ${config.name} has no production variant with a ModelName.`);
-  const model = await tx.getResource(ctx.scope, MODEL_KIND, variant.ModelName);
-  if (!model) throw new ValidationException(`Could not find model "${formatArn(ctx.scope, MODEL_KIND, variant.ModelName.toLowerCase())}".`);
+  return resolveModel(tx, ctx, variant.ModelName, variant.VariantName);
+}
+
+/** The one container a model serves (from its model package when it names one). */
+export async function resolveModel(tx: StoreTx, ctx: RequestContext, modelName: string, variant: string): Promise<Deployment> {
+  const model = await tx.getResource(ctx.scope, MODEL_KIND, modelName);
+  if (!model) throw new ValidationException(`Could not find model "${formatArn(ctx.scope, MODEL_KIND, modelName.toLowerCase())}".`);
   const container: ContainerDefinition | undefined = modelContainers(model)[0];
   if (!container) throw new ValidationException(`Model ${model.name} has no container.`);
   if (container.ModelPackageName !== undefined) {
@@ -54,13 +59,13 @@ async function resolveDeployment(tx: StoreTx, ctx: RequestContext, config: Resou
     const spec = pkg && wireDoc<DescribeModelPackageOutput>(pkg).InferenceSpecification?.Containers[0];
     if (!pkg || !spec) throw new ValidationException(`Model package ${container.ModelPackageName} of model ${model.name} has no inference container.`);
     return {
-      variant: variant.VariantName,
+      variant,
       container: { Image: spec.Image, ModelDataUrl: spec.ModelDataUrl, Environment: { ...spec.Environment, ...container.Environment } },
       packageArn: pkg.arn,
     };
   }
   if (container.Image === undefined) throw new ValidationException(`Model ${model.name}'s container has no Image.`);
-  return { variant: variant.VariantName, container: { Image: container.Image, ModelDataUrl: container.ModelDataUrl, Environment: container.Environment } };
+  return { variant, container: { Image: container.Image, ModelDataUrl: container.ModelDataUrl, Environment: container.Environment } };
 }
 
 /** The lineage of one deployment: a ModelDeployment action AssociatedWith the endpoint's context. */

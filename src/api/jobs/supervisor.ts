@@ -12,6 +12,8 @@ import type { ObjectStore } from '../../jobs/object-store.js';
 import type { ContainerRuntime } from '../../jobs/runtime.js';
 import type { ServingHandle, ServingPlan } from '../../jobs/serving.js';
 import { startServing } from '../../jobs/serving.js';
+import type { TransformPlan } from '../../jobs/transform-run.js';
+import { startTransform } from '../../jobs/transform-run.js';
 import type { Scope } from '../../core/arn.js';
 import type { Clock } from '../../core/clock.js';
 
@@ -52,7 +54,19 @@ export class JobSupervisor {
 
   /** Starts a job; `finish` records its outcome (in its own transaction) when it ends. */
   launch(arn: string, plan: JobPlan, finish: (outcome: JobOutcome) => Promise<void>): void {
-    const handle = startJob(plan, { runtime: this.services.runtime, objects: this.services.objects, now: () => this.clock.now() });
+    this.track(arn, startJob(plan, this.runDeps()), finish);
+  }
+
+  /** Starts a batch transform; `finish` records its outcome when it ends. */
+  launchTransform(arn: string, plan: TransformPlan, finish: (outcome: JobOutcome) => Promise<void>): void {
+    this.track(arn, startTransform(plan, this.runDeps()), finish);
+  }
+
+  private runDeps(): { runtime: ContainerRuntime; objects: ObjectStore; now: () => number } {
+    return { runtime: this.services.runtime, objects: this.services.objects, now: () => this.clock.now() };
+  }
+
+  private track(arn: string, handle: JobHandle, finish: (outcome: JobOutcome) => Promise<void>): void {
     const settled = handle.outcome
       .then(finish)
       .catch((e: unknown) => this.services.onError?.(`Recording the end of job ${arn} failed: ${e instanceof Error ? e.message : String(e)}`))
