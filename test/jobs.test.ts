@@ -17,6 +17,7 @@ import {
   ListTrainingJobsCommand,
   ListTrialComponentsCommand,
   QueryLineageCommand,
+  SearchCommand,
   StopProcessingJobCommand,
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -110,6 +111,20 @@ describe('processing and training jobs', () => {
       Types: ['DataSet'],
     });
     expect(produced).toHaveLength(2);
+
+    const found = await sm.send(
+      new SearchCommand({
+        Resource: 'TrainingJob',
+        SearchExpression: {
+          Filters: [
+            { Name: 'FinalMetricDataList.train:loss.Value', Operator: 'LessThan', Value: '0.5' },
+            { Name: 'HyperParameters.epochs', Value: '2' },
+            { Name: 'Tags.team', Value: 'ml' },
+          ],
+        },
+      }),
+    );
+    expect(found.Results?.map((r) => [r.TrainingJob?.TrainingJobName, r.TrainingJob?.TrainingJobStatus])).toEqual([['Train-1', 'Completed']]);
 
     const listed = await sm.send(new ListTrainingJobsCommand({ NameContains: 'train-' }));
     expect(listed.TrainingJobSummaries?.map((s) => [s.TrainingJobName, s.TrainingJobStatus])).toEqual([['Train-1', 'Completed']]);

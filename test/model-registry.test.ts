@@ -3,6 +3,7 @@
  * records for them.
  */
 import {
+  AddTagsCommand,
   BatchDescribeModelPackageCommand,
   CreateModelCommand,
   CreateModelPackageCommand,
@@ -20,6 +21,7 @@ import {
   ListModelPackagesCommand,
   ListModelsCommand,
   QueryLineageCommand,
+  SearchCommand,
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -114,6 +116,17 @@ describe('models and the model registry', () => {
     expect((await sm.send(new ListArtifactsCommand({ SourceUri: MODEL_DATA }))).ArtifactSummaries?.map((a) => a.ArtifactType)).toEqual(['ModelData']);
 
     expect(await awsError(sm.send(new DeleteModelPackageGroupCommand({ ModelPackageGroupName: 'Churn' })))).toMatchObject({ name: 'ConflictException' });
+
+    // Search sees the registry as it is now: approvals, versions and tags.
+    const approvedHits = await sm.send(
+      new SearchCommand({ Resource: 'ModelPackage', SearchExpression: { Filters: [{ Name: 'ModelApprovalStatus', Operator: 'Equals', Value: 'Approved' }] } }),
+    );
+    expect(approvedHits.Results?.map((r) => [r.ModelPackage?.ModelPackageArn, r.ModelPackage?.ModelApprovalStatus])).toEqual([[v1.ModelPackageArn, 'Approved']]);
+    const latest = await sm.send(new SearchCommand({ Resource: 'ModelPackage', SortBy: 'ModelPackageVersion', SortOrder: 'Descending', MaxResults: 1 }));
+    expect(latest.Results?.[0]?.ModelPackage?.ModelPackageVersion).toBe(2);
+    await sm.send(new AddTagsCommand({ ResourceArn: group.ModelPackageGroupArn, Tags: [{ Key: 'team', Value: 'growth' }] }));
+    const groups = await sm.send(new SearchCommand({ Resource: 'ModelPackageGroup', SearchExpression: { Filters: [{ Name: 'Tags.team', Value: 'growth' }] } }));
+    expect(groups.Results?.map((r) => r.ModelPackageGroup?.ModelPackageGroupName)).toEqual(['Churn']);
   });
 
   it('refuses bad package definitions and unknown groups, writing nothing', async () => {

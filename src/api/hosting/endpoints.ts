@@ -25,7 +25,7 @@ import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
 import { ensureArtifact, ensureAssociation, ensureNamedEntity } from '../jobs/auto-lineage.js';
 import { requireJobs } from '../jobs/job-common.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from '../jobs/resources.js';
+import { deleteResource, insertResource, requireResource, stripUndefined, updateResource, wireDoc } from '../jobs/resources.js';
 import { modelContainers, MODEL_KIND } from '../registry/models.js';
 import { findModelPackage } from '../registry/model-packages.js';
 
@@ -162,8 +162,7 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
     async DeleteEndpointConfig(input, ctx) {
       await store.transaction(async (tx) => {
         const c = await requireResource(tx, ctx.scope, CONFIG_KIND, 'Endpoint config', input.EndpointConfigName);
-        await tx.removeAllTags(c.arn);
-        await tx.deleteResource(c.id);
+        await deleteResource(tx, c);
       });
       return {};
     },
@@ -244,7 +243,7 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
         if (!config) throw new ValidationException(`Could not find endpoint configuration "${formatArn(ctx.scope, CONFIG_KIND, input.EndpointConfigName.toLowerCase())}".`);
         const deployment = await resolveDeployment(tx, ctx, config);
         const deployments = Number(e.doc['_deployments'] ?? 1) + 1;
-        await tx.updateResource(e.id, { status: 'Updating', doc: { ...e.doc, EndpointStatus: 'Updating', LastModifiedTime: toEpochSeconds(now), _deployments: deployments }, modifiedAt: now });
+        await updateResource(tx, e, { status: 'Updating', doc: { ...e.doc, EndpointStatus: 'Updating', LastModifiedTime: toEpochSeconds(now), _deployments: deployments }, modifiedAt: now });
         await recordDeployment(tx, deps, ctx, { name: e.name, arn: e.arn }, deployment, deployments);
         return { endpoint: e, deployment };
       });
@@ -256,13 +255,12 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
       const jobs = requireJobs(deps);
       const e = await store.transaction(async (tx) => {
         const e = await requireResource(tx, ctx.scope, ENDPOINT_KIND, 'Endpoint', input.EndpointName);
-        await tx.updateResource(e.id, { status: 'Deleting', doc: { ...e.doc, EndpointStatus: 'Deleting' }, modifiedAt: clock.now() });
+        await updateResource(tx, e, { status: 'Deleting', doc: { ...e.doc, EndpointStatus: 'Deleting' }, modifiedAt: clock.now() });
         return e;
       });
       await jobs.stopServing(e.arn);
       await store.transaction(async (tx) => {
-        await tx.removeAllTags(e.arn);
-        await tx.deleteResource(e.id);
+        await deleteResource(tx, e);
       });
       return {};
     },
@@ -345,7 +343,7 @@ function startDeployment(deps: ApiDeps, e: { account: string; region: string; ar
         LastModifiedTime: toEpochSeconds(now),
         ...(failure === undefined ? { EndpointConfigName: configName, ProductionVariants: variantSummaries(deployment, status), _deployment: deployment } : {}),
       };
-      await tx.updateResource(current.id, { status, doc: stripUndefined(doc), modifiedAt: now });
+      await updateResource(tx, current, { status, doc: stripUndefined(doc), modifiedAt: now });
     });
   });
 }

@@ -16,7 +16,7 @@ import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
 import { checkUnique, checkUri, requireJobs } from './job-common.js';
 import { createJobLineage, finishJobLineage, PROCESSING, requireExperimentTrial } from './job-lineage.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from './resources.js';
+import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
 import { stopJob } from './training-jobs.js';
 
 const KIND = PROCESSING.kind;
@@ -100,7 +100,7 @@ export function processingJobOperations(deps: ApiDeps): OperationTable {
         ProcessingEndTime: toEpochSeconds(outcome.endedAt),
         LastModifiedTime: toEpochSeconds(clock.now()),
       };
-      await tx.updateResource(job.id, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
+      await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
       const outputs =
         outcome.status === 'Completed'
           ? (input.ProcessingOutputConfig?.Outputs ?? []).map((o) => ({ name: o.OutputName, uri: (o.S3Output as { S3Uri: string }).S3Uri, type: 'DataSet' }))

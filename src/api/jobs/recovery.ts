@@ -8,7 +8,7 @@ import { toEpochSeconds } from '../../core/clock.js';
 import type { ApiDeps } from '../context.js';
 import { finishJobLineage, PROCESSING, TRAINING, TRANSFORM } from './job-lineage.js';
 import type { JobKind } from './job-lineage.js';
-import { stripUndefined } from './resources.js';
+import { stripUndefined, updateResource } from './resources.js';
 import { RESTART_REASON } from './supervisor.js';
 
 const KINDS: readonly { kind: JobKind; statusMember: string; endMember: string }[] = [
@@ -38,7 +38,7 @@ export async function recoverInterruptedJobs(deps: ApiDeps, runnerId: string): P
         LastModifiedTime: toEpochSeconds(now),
         ...(job.kind === 'training-job' ? { SecondaryStatus: status } : {}),
       };
-      await tx.updateResource(job.id, { status, doc: stripUndefined(doc), modifiedAt: now });
+      await updateResource(tx, job, { status, doc: stripUndefined(doc), modifiedAt: now });
       const ctx = { scope: { account: job.account, region: job.region }, user: {}, requestId: 'recovery' };
       await finishJobLineage(tx, deps, ctx, { kind: spec.kind, name: job.name, arn: job.arn }, { status: { PrimaryStatus: status, Message: reason }, endTime: now, metrics: [] }, []);
       n++;

@@ -8,10 +8,11 @@ import type { Scope } from '../../core/arn.js';
 import { isArn } from '../../core/arn.js';
 import type { ServiceError } from '../../core/errors.js';
 import { ResourceInUse, ResourceNotFound } from '../../core/errors.js';
-import type { NewResource, ResourceRecord, Tag } from '../../core/model.js';
+import type { NewResource, ResourcePatch, ResourceRecord, Tag } from '../../core/model.js';
 import type { StoreReader, StoreTx } from '../../storage/store.js';
 import { UniqueViolation } from '../../storage/store.js';
 import { dedupeTags } from '../lineage/entities.js';
+import { reindexResource } from '../search/registry.js';
 
 export async function findResource(reader: StoreReader, scope: Scope, kind: string, nameOrArn: string): Promise<ResourceRecord | undefined> {
   const r = isArn(nameOrArn) ? await reader.getResourceByArn(nameOrArn) : await reader.getResource(scope, kind, nameOrArn);
@@ -45,7 +46,22 @@ export async function insertResource(
     throw e;
   }
   if (tags && tags.length > 0) await tx.putTags(created.arn, dedupeTags(tags));
+  await reindexResource(tx, created);
   return created;
+}
+
+/** Updates a resource and keeps its search document current. */
+export async function updateResource(tx: StoreTx, resource: Pick<ResourceRecord, 'id' | 'arn'>, patch: ResourcePatch): Promise<void> {
+  await tx.updateResource(resource.id, patch);
+  const fresh = await tx.getResourceByArn(resource.arn);
+  if (fresh) await reindexResource(tx, fresh);
+}
+
+/** Deletes a resource with its tags and search document. */
+export async function deleteResource(tx: StoreTx, resource: Pick<ResourceRecord, 'id' | 'arn'>): Promise<void> {
+  await tx.removeAllTags(resource.arn);
+  await tx.deleteSearchDocument(resource.arn);
+  await tx.deleteResource(resource.id);
 }
 
 /** The wire description: the stored doc without Stemma's own `_` keys, and without undefined members. */

@@ -26,7 +26,7 @@ import { readPage } from '../pagination.js';
 import { checkUnique, checkUri, hyperparameterValue, joinUri, requireJobs } from './job-common.js';
 import type { JobInputArtifact } from './job-lineage.js';
 import { createJobLineage, finalMetrics, finishJobLineage, requireExperimentTrial, TRAINING } from './job-lineage.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from './resources.js';
+import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
 
 const KIND = TRAINING.kind;
 
@@ -172,7 +172,7 @@ export function trainingJobOperations(deps: ApiDeps): OperationTable {
         TrainingTimeInSeconds: seconds,
         BillableTimeInSeconds: seconds,
       };
-      await tx.updateResource(job.id, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
+      await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
       await finishJobLineage(
         tx,
         deps,
@@ -281,7 +281,7 @@ export async function stopJob(deps: ApiDeps, ctx: RequestContext, kind: string, 
     const running = jobs.isRunning(j.arn);
     const status = running ? 'Stopping' : 'Stopped';
     const now = deps.clock.now();
-    await tx.updateResource(j.id, { status, doc: { ...j.doc, [statusMember]: status, LastModifiedTime: toEpochSeconds(now) }, modifiedAt: now });
+    await updateResource(tx, j, { status, doc: { ...j.doc, [statusMember]: status, LastModifiedTime: toEpochSeconds(now) }, modifiedAt: now });
     return j;
   });
   jobs.stop(job.arn, 'user');

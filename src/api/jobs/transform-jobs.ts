@@ -18,7 +18,7 @@ import { resolveModel } from '../hosting/endpoints.js';
 import { checkUri, requireJobs } from './job-common.js';
 import type { JobInputArtifact } from './job-lineage.js';
 import { createJobLineage, finishJobLineage, requireExperimentTrial, TRANSFORM } from './job-lineage.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from './resources.js';
+import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
 import { stopJob } from './training-jobs.js';
 
 const KIND = TRANSFORM.kind;
@@ -51,7 +51,7 @@ export function transformJobOperations(deps: ApiDeps): OperationTable {
         TransformEndTime: toEpochSeconds(outcome.endedAt),
         LastModifiedTime: toEpochSeconds(clock.now()),
       };
-      await tx.updateResource(job.id, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
+      await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
       await finishJobLineage(
         tx,
         deps,

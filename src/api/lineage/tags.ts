@@ -5,25 +5,26 @@
  */
 import type { Scope } from '../../core/arn.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
-import type { EntityRecord, Tag } from '../../core/model.js';
+import type { EntityRecord, ResourceRecord, Tag } from '../../core/model.js';
 import type { StoreReader } from '../../storage/store.js';
 import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, encodeNextToken } from '../pagination.js';
-import { reindexEntity } from '../search/registry.js';
+import { reindexEntity, reindexResource } from '../search/registry.js';
 import { dedupeTags, isVisible } from './entities.js';
 
 /** A lineage entity, or a SageMaker resource (a job, a model, an endpoint…), by ARN. */
-async function requireTaggable(reader: StoreReader, scope: Scope, arn: string): Promise<{ arn: string; entity?: EntityRecord }> {
+async function requireTaggable(reader: StoreReader, scope: Scope, arn: string): Promise<{ arn: string; entity?: EntityRecord; resource?: ResourceRecord }> {
   const entity = await reader.getEntityByArn(arn);
   if (entity && isVisible(entity, scope)) return { arn: entity.arn, entity };
   const resource = await reader.getResourceByArn(arn);
-  if (resource && resource.account === scope.account && resource.region === scope.region) return { arn: resource.arn };
+  if (resource && resource.account === scope.account && resource.region === scope.region) return { arn: resource.arn, resource };
   throw new ResourceNotFound(`Entity ${arn} does not exist.`);
 }
 
-async function reindexTagged(tx: Parameters<typeof reindexEntity>[0], tagged: { entity?: EntityRecord }): Promise<void> {
+async function reindexTagged(tx: Parameters<typeof reindexEntity>[0], tagged: { entity?: EntityRecord; resource?: ResourceRecord }): Promise<void> {
   if (tagged.entity) await reindexEntity(tx, tagged.entity);
+  if (tagged.resource) await reindexResource(tx, tagged.resource);
 }
 
 const MAX_TAGS = 50;

@@ -26,7 +26,7 @@ import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
 import { ensureArtifact, ensureAssociation, ensureNamedEntity } from '../jobs/auto-lineage.js';
 import { checkUri } from '../jobs/job-common.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from '../jobs/resources.js';
+import { deleteResource, insertResource, requireResource, stripUndefined, updateResource, wireDoc } from '../jobs/resources.js';
 
 const GROUP_KIND = 'model-package-group';
 const PACKAGE_KIND = 'model-package';
@@ -164,8 +164,7 @@ export function modelPackageOperations(deps: ApiDeps): OperationTable {
         if (versions.length > 0) {
           throw new ConflictException(`Model package group ${g.name} still has model package versions; delete them before the group.`);
         }
-        await tx.removeAllTags(g.arn);
-        await tx.deleteResource(g.id);
+        await deleteResource(tx, g);
       });
       return {};
     },
@@ -279,7 +278,7 @@ export function modelPackageOperations(deps: ApiDeps): OperationTable {
           LastModifiedBy: ctx.user,
         };
         if (doc.AdditionalInferenceSpecifications.length === 0) delete (doc as Record<string, unknown>)['AdditionalInferenceSpecifications'];
-        await tx.updateResource(p.id, { status: approval ?? null, doc: stripUndefined(doc), modifiedAt: now });
+        await updateResource(tx, p, { status: approval ?? null, doc: stripUndefined(doc), modifiedAt: now });
         // The version's Approval action follows its approval status.
         if (input.ModelApprovalStatus !== undefined && d.ModelPackageGroupName !== undefined) {
           const approvals = await tx.listEntities({ scope: ctx.scope, kind: 'action', sourceUri: p.arn, type: 'Approval', sortBy: 'CreationTime', ascending: true, limit: 10 });

@@ -15,7 +15,7 @@ import { readPage } from '../pagination.js';
 import { findModelPackage } from './model-packages.js';
 import { ensureArtifact } from '../jobs/auto-lineage.js';
 import { checkUri } from '../jobs/job-common.js';
-import { insertResource, requireResource, stripUndefined, wireDoc } from '../jobs/resources.js';
+import { deleteResource, insertResource, requireResource, stripUndefined, wireDoc } from '../jobs/resources.js';
 
 export const MODEL_KIND = 'model';
 
@@ -89,8 +89,7 @@ export function modelOperations(deps: ApiDeps): OperationTable {
     async DeleteModel(input, ctx) {
       await store.transaction(async (tx) => {
         const m = await requireResource(tx, ctx.scope, MODEL_KIND, 'Model', input.ModelName);
-        await tx.removeAllTags(m.arn);
-        await tx.deleteResource(m.id);
+        await deleteResource(tx, m);
       });
       return {};
     },
