@@ -21,6 +21,7 @@ import { searchOperations } from './search/operations.js';
 import { processingJobOperations } from './jobs/processing-jobs.js';
 import { trainingJobOperations } from './jobs/training-jobs.js';
 import { transformJobOperations } from './jobs/transform-jobs.js';
+import { tuningJobOperations } from './jobs/tuning-jobs.js';
 import { readJobLog } from './jobs/job-common.js';
 import { requireResource } from './jobs/resources.js';
 import { recoverInterruptedJobs } from './jobs/recovery.js';
@@ -82,6 +83,7 @@ export class SageMakerApi {
       trainingJobOperations(deps),
       processingJobOperations(deps),
       transformJobOperations(deps),
+      tuningJobOperations(deps),
       modelOperations(deps),
       modelPackageOperations(deps),
       endpointOperations(deps),

@@ -16,6 +16,7 @@ export function requireJobs(deps: ApiDeps): JobSupervisor {
   if (!deps.jobs) {
     throw new ServiceError('ServiceUnavailable', 'This Stemma server runs no jobs (it was started without a job runtime).', { statusCode: 503 });
   }
+  if (deps.jobs.closing) throw new ServiceError('ServiceUnavailable', 'The Stemma server is shutting down; try again when it is back.', { statusCode: 503 });
   return deps.jobs;
 }
 

@@ -15,6 +15,12 @@ const KINDS: readonly { kind: JobKind; statusMember: string; endMember: string }
   { kind: TRAINING, statusMember: 'TrainingJobStatus', endMember: 'TrainingEndTime' },
   { kind: PROCESSING, statusMember: 'ProcessingJobStatus', endMember: 'ProcessingEndTime' },
   { kind: TRANSFORM, statusMember: 'TransformJobStatus', endMember: 'TransformEndTime' },
+  // Tuning jobs have no trial component: finishing their lineage finds none and does nothing.
+  {
+    kind: { kind: 'hyper-parameter-tuning-job' as JobKind['kind'], label: 'Hyperparameter tuning job', componentSuffix: 'aws-tuning-job', sourceType: '' },
+    statusMember: 'HyperParameterTuningJobStatus',
+    endMember: 'HyperParameterTuningEndTime',
+  },
 ];
 
 /** Marks the interrupted jobs of this runner; returns how many. */

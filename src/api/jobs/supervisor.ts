@@ -42,6 +42,9 @@ export class JobSupervisor {
   /** Deployments still starting (or recording their result), keyed `<endpoint ARN>#…`. */
   private readonly pending = new Map<string, { handle: ServingHandle; settled: Promise<void> }>();
   private deployments = 0;
+  /** Work that starts jobs of its own (tuning jobs), awaited on shutdown. */
+  private readonly background = new Set<Promise<void>>();
+  private shuttingDown = false;
 
   constructor(services: JobServices, clock: Clock) {
     this.services = services;
@@ -80,6 +83,24 @@ export class JobSupervisor {
     if (!job) return false;
     job.handle.stop(cause);
     return true;
+  }
+
+  /** True once shutdown has begun: nothing new may start. */
+  get closing(): boolean {
+    return this.shuttingDown;
+  }
+
+  /** Keeps track of work that runs jobs of its own, so shutdown waits for it. */
+  runInBackground(work: Promise<void>): void {
+    const tracked = work
+      .catch((e: unknown) => this.services.onError?.(e instanceof Error ? e.message : String(e)))
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Resolves when the job has ended and its end is recorded (at once if it does not run here). */
+  async whenDone(arn: string): Promise<void> {
+    await this.running.get(arn)?.settled;
   }
 
   isRunning(arn: string): boolean {
@@ -141,8 +162,11 @@ export class JobSupervisor {
 
   /** Ends every running job (each is recorded as Failed: the server shut down) and every endpoint, and waits for them. */
   async shutdown(): Promise<void> {
+    this.shuttingDown = true;
     for (const job of this.running.values()) job.handle.stop('shutdown');
     await Promise.all([...this.serving.keys(), ...[...this.pending.keys()].map((k) => k.split('#')[0] as string)].map((arn) => this.stopServing(arn)));
+    await this.idle();
+    await Promise.all([...this.background]);
     await this.idle();
   }
 }

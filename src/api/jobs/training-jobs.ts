@@ -140,12 +140,20 @@ function summary(r: ResourceRecord): TrainingJobSummary {
 }
 
 export function trainingJobOperations(deps: ApiDeps): OperationTable {
+  return trainingJobs(deps).operations;
+}
+
+/** The training job operations, and job creation for the tuning jobs that start training jobs. */
+export function trainingJobs(deps: ApiDeps): {
+  operations: OperationTable;
+  create: (input: CreateTrainingJobRequest, ctx: RequestContext, tuningJobArn?: string) => Promise<{ TrainingJobArn: string }>;
+} {
   const { store, clock } = deps;
 
   /** Records a run's end: the job's description, its trial component and its model's lineage. */
   async function finish(ctx: RequestContext, input: CreateTrainingJobRequest, arn: string, outcome: JobOutcome): Promise<void> {
     const modelUri = modelUriOf(input);
-    const objects = requireJobs(deps).services.objects;
+    const objects = (deps.jobs as NonNullable<ApiDeps['jobs']>).services.objects;
     const hasModel = outcome.status !== 'Failed' && (await objects.list(modelUri).catch((): string[] => [])).includes(modelUri);
     await store.transaction(async (tx) => {
       const job = await tx.getResourceByArn(arn);
@@ -184,50 +192,54 @@ export function trainingJobOperations(deps: ApiDeps): OperationTable {
     });
   }
 
-  return {
-    async CreateTrainingJob(input, ctx) {
-      const jobs = requireJobs(deps);
-      validate(input);
-      const now = clock.now();
-      const arn = formatArn(ctx.scope, KIND, input.TrainingJobName.toLowerCase());
-      const workDir = jobs.workDirOf(ctx.scope, KIND, input.TrainingJobName);
-      const { Tags: tags, ...request } = input;
-      await store.transaction(async (tx) => {
-        const trial = await requireExperimentTrial(tx, ctx, input.ExperimentConfig);
-        const doc = {
-          ...request,
-          TrainingJobArn: arn,
-          TrainingJobStatus: 'InProgress',
-          SecondaryStatus: 'Starting',
-          ModelArtifacts: undefined,
-          CreationTime: toEpochSeconds(now),
-          LastModifiedTime: toEpochSeconds(now),
-          SecondaryStatusTransitions: [{ Status: 'Starting', StartTime: toEpochSeconds(now), StatusMessage: 'Preparing the instances for training' }],
-          _runner: jobs.services.runnerId,
-          _workDir: workDir,
-        };
-        await insertResource(
-          tx,
-          { account: ctx.scope.account, region: ctx.scope.region, kind: KIND, name: input.TrainingJobName, arn, status: 'InProgress', createdAt: now, modifiedAt: now, doc: stripUndefined(doc) },
-          tags,
-          `Training job names must be unique within an AWS account and region, and a training job with name ${input.TrainingJobName} already exists.`,
-        );
-        const spec = input.AlgorithmSpecification;
-        const inputs: JobInputArtifact[] = [
-          { name: 'SageMaker.ImageUri', uri: spec.TrainingImage as string, type: 'Image' },
-          ...(input.InputDataConfig ?? []).map((c) => ({ name: c.ChannelName, uri: (c.DataSource.S3DataSource as { S3Uri: string }).S3Uri, type: 'DataSet' })),
-        ];
-        const parameters: Record<string, TrialComponentParameterValue> = { 'SageMaker.ImageUri': { StringValue: spec.TrainingImage as string } };
-        const resources = input.ResourceConfig;
-        if (resources.InstanceType !== undefined) parameters['SageMaker.InstanceType'] = { StringValue: resources.InstanceType };
-        if (resources.InstanceCount !== undefined) parameters['SageMaker.InstanceCount'] = { NumberValue: resources.InstanceCount };
-        if (resources.VolumeSizeInGB !== undefined) parameters['SageMaker.VolumeSizeInGB'] = { NumberValue: resources.VolumeSizeInGB };
-        for (const [k, v] of Object.entries(input.HyperParameters ?? {})) parameters[k] = { StringValue: hyperparameterValue(v) };
-        await createJobLineage(tx, deps, ctx, { kind: TRAINING, name: input.TrainingJobName, arn, tags, experiment: input.ExperimentConfig }, inputs, stripUndefined(parameters), trial);
-      });
-      jobs.launch(arn, trainingPlan(input, workDir), (outcome) => finish(ctx, input, arn, outcome));
-      return { TrainingJobArn: arn };
-    },
+  /** Creates and launches a training job; `tuningJobArn` marks one a tuning job started. */
+  async function create(input: CreateTrainingJobRequest, ctx: RequestContext, tuningJobArn?: string): Promise<{ TrainingJobArn: string }> {
+    const jobs = requireJobs(deps);
+    validate(input);
+    const now = clock.now();
+    const arn = formatArn(ctx.scope, KIND, input.TrainingJobName.toLowerCase());
+    const workDir = jobs.workDirOf(ctx.scope, KIND, input.TrainingJobName);
+    const { Tags: tags, ...request } = input;
+    await store.transaction(async (tx) => {
+      const trial = await requireExperimentTrial(tx, ctx, input.ExperimentConfig);
+      const doc = {
+        ...request,
+        TrainingJobArn: arn,
+        TuningJobArn: tuningJobArn,
+        TrainingJobStatus: 'InProgress',
+        SecondaryStatus: 'Starting',
+        ModelArtifacts: undefined,
+        CreationTime: toEpochSeconds(now),
+        LastModifiedTime: toEpochSeconds(now),
+        SecondaryStatusTransitions: [{ Status: 'Starting', StartTime: toEpochSeconds(now), StatusMessage: 'Preparing the instances for training' }],
+        _runner: jobs.services.runnerId,
+        _workDir: workDir,
+      };
+      await insertResource(
+        tx,
+        { account: ctx.scope.account, region: ctx.scope.region, kind: KIND, name: input.TrainingJobName, arn, status: 'InProgress', createdAt: now, modifiedAt: now, doc: stripUndefined(doc) },
+        tags,
+        `Training job names must be unique within an AWS account and region, and a training job with name ${input.TrainingJobName} already exists.`,
+      );
+      const spec = input.AlgorithmSpecification;
+      const inputs: JobInputArtifact[] = [
+        { name: 'SageMaker.ImageUri', uri: spec.TrainingImage as string, type: 'Image' },
+        ...(input.InputDataConfig ?? []).map((c) => ({ name: c.ChannelName, uri: (c.DataSource.S3DataSource as { S3Uri: string }).S3Uri, type: 'DataSet' })),
+      ];
+      const parameters: Record<string, TrialComponentParameterValue> = { 'SageMaker.ImageUri': { StringValue: spec.TrainingImage as string } };
+      const resources = input.ResourceConfig;
+      if (resources.InstanceType !== undefined) parameters['SageMaker.InstanceType'] = { StringValue: resources.InstanceType };
+      if (resources.InstanceCount !== undefined) parameters['SageMaker.InstanceCount'] = { NumberValue: resources.InstanceCount };
+      if (resources.VolumeSizeInGB !== undefined) parameters['SageMaker.VolumeSizeInGB'] = { NumberValue: resources.VolumeSizeInGB };
+      for (const [k, v] of Object.entries(input.HyperParameters ?? {})) parameters[k] = { StringValue: hyperparameterValue(v) };
+      await createJobLineage(tx, deps, ctx, { kind: TRAINING, name: input.TrainingJobName, arn, tags, experiment: input.ExperimentConfig }, inputs, stripUndefined(parameters), trial);
+    });
+    jobs.launch(arn, trainingPlan(input, workDir), (outcome) => finish(ctx, input, arn, outcome));
+    return { TrainingJobArn: arn };
+  }
+
+  const operations: OperationTable = {
+    CreateTrainingJob: (input, ctx) => create(input, ctx),
 
     async DescribeTrainingJob(input, ctx) {
       const job = await store.read((r) => requireResource(r, ctx.scope, KIND, TRAINING.label, input.TrainingJobName));
@@ -265,6 +277,7 @@ export function trainingJobOperations(deps: ApiDeps): OperationTable {
       return {};
     },
   };
+  return { operations, create };
 }
 
 /**
