@@ -52,6 +52,8 @@ export interface TestServerOptions {
   /** A PostgreSQL database to share with other servers (as replicas do); kept when the server closes. */
   readonly db?: string;
   readonly maxLineageDepth?: number;
+  /** Grace between SIGTERM and SIGKILL for stopped jobs. */
+  readonly stopGraceMs?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -65,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
     maxLineageDepth: options.maxLineageDepth,
+    stopGraceMs: options.stopGraceMs,
     insecure: false,
     log: silentLogger,
   });

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { UserContext } from '../core/model.js';
 import type { Store } from '../storage/store.js';
 import type { QuotaLimits } from './quotas.js';
+import type { JobSupervisor } from './jobs/supervisor.js';
 
 /** Who is calling, and where: resolved by the server from the request's credentials. */
 export interface RequestContext {
@@ -24,4 +25,6 @@ export interface ApiDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly config: ApiConfig;
+  /** Runs jobs and endpoints locally; without it, the operations that run something are refused. */
+  readonly jobs?: JobSupervisor;
 }

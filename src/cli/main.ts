@@ -1,10 +1,13 @@
 /**
  * The `stemma` command. Thin by design: it turns argv into configuration and calls the library.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseQuotaOption } from '../api/quotas.js';
+import type { ImageMapping } from '../jobs/image-map.js';
+import { parseImageMappings } from '../jobs/image-map.js';
 import { jsonLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
 import { describeStore } from '../storage/open-store.js';
@@ -45,6 +48,15 @@ function quotas(text: string): ReturnType<typeof parseQuotaOption> {
   }
 }
 
+/** `--image-map`: a JSON file (or a file of pattern=command lines), or pattern=command entries inline. */
+function imageMap(text: string): ImageMapping[] {
+  try {
+    return parseImageMappings(existsSync(text) ? readFileSync(text, 'utf8') : text);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('stemma')
     .description('Self-hosted ML lineage tracking that speaks the SageMaker API')
@@ -60,7 +72,13 @@ export function buildProgram(): Command {
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
     .option('--max-depth <n>', 'deepest QueryLineage MaxDepth accepted (SageMaker: 10)', depth, 10)
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean }) => {
+    .option(
+      '--image-map <file|spec>',
+      "container images to local commands for jobs: a JSON file [{\"pattern\": \"acme/*\", \"command\": [\"python3\"]}] or 'pattern=command;…'",
+      imageMap,
+      process.env['STEMMA_IMAGE_MAP'] === undefined ? [] : imageMap(process.env['STEMMA_IMAGE_MAP']),
+    )
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[] }) => {
       const log = jsonLogger();
       const running = await startStemma({
         dataDir: opts.data,
@@ -70,6 +88,7 @@ export function buildProgram(): Command {
         quotas: opts.quotas,
         maxLineageDepth: opts.maxDepth,
         insecure: opts.insecure,
+        imageMappings: opts.imageMap,
         log,
       });
       const where = describeStore({ dataDir: opts.data, db: opts.db });

@@ -132,3 +132,30 @@ export interface LineageGroupRecord {
 export type QuotaResource = 'artifact' | 'action' | 'context' | 'association';
 
 export const DEFAULT_LINEAGE_GROUP = 'sagemaker-default-lineage-group';
+
+/**
+ * A SageMaker resource that is not a lineage entity: a job, a model, a model package (group), an
+ * endpoint config, an endpoint. Stored generically: the kind names the ARN resource type, `doc`
+ * holds the resource's wire description, `status` its primary status (the job state machine).
+ */
+export interface ResourceRecord {
+  readonly id: number;
+  readonly account: string;
+  readonly region: string;
+  /** The ARN resource type: `training-job`, `processing-job`, `model-package`, `endpoint`, … */
+  readonly kind: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly status: string | null;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+  readonly doc: Readonly<Record<string, unknown>>;
+}
+
+export type NewResource = Omit<ResourceRecord, 'id'>;
+
+export interface ResourcePatch {
+  status?: string | null;
+  doc?: Record<string, unknown>;
+  modifiedAt: number;
+}

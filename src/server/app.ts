@@ -11,15 +11,21 @@ import { errorResponse, operationOf, parseBody, successResponse } from './aws-js
 import type { HttpRequest, HttpResponse, RequestHandler } from './http-types.js';
 import type { Logger } from './log.js';
 import { handleTrialComponentMetrics, isTrialComponentMetricsRoute } from './routes/trial-component-metrics.js';
+import { handleObjects, isObjectsRoute } from './routes/objects.js';
+import { handleJobLogs, isJobLogsRoute } from './routes/job-logs.js';
+import { handleInvocations, isInvocationsRoute } from './routes/invocations.js';
+import type { ObjectStore } from '../jobs/object-store.js';
 
 export interface AppDeps {
   readonly api: SageMakerApi;
   readonly auth: Authenticator;
   readonly log: Logger;
+  /** The built-in object store behind `s3://` URIs, served under /api/v1/objects. */
+  readonly objects: ObjectStore;
 }
 
 export function createApp(deps: AppDeps): RequestHandler {
-  const { api, auth, log } = deps;
+  const { api, auth, log, objects } = deps;
 
   async function sagemaker(request: HttpRequest, requestId: string): Promise<HttpResponse> {
     const operation = operationOf(request.headers['x-amz-target']);
@@ -34,6 +40,9 @@ export function createApp(deps: AppDeps): RequestHandler {
     try {
       if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId);
       if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, auth });
+      if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, auth });
+      if (isJobLogsRoute(request.path)) return await handleJobLogs(request, requestId, { api, auth });
+      if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects, auth });
       if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
       }

@@ -4,6 +4,14 @@
  * passed down; nothing is global.
  */
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { ObjectStore } from '../jobs/object-store.js';
+import type { ImageMapping } from '../jobs/image-map.js';
+import { ImageMap } from '../jobs/image-map.js';
+import { ProcessRuntime } from '../jobs/process-runtime.js';
+import { JobSupervisor } from '../api/jobs/supervisor.js';
 import { SageMakerApi } from '../api/service.js';
 import type { QuotaLimits } from '../api/quotas.js';
 import { systemClock } from '../core/clock.js';
@@ -30,12 +38,17 @@ export interface ServeConfig {
   readonly maxLineageDepth?: number;
   /** Allow open (unauthenticated) mode on a non-loopback address. */
   readonly insecure: boolean;
+  /** Image URI patterns mapped to local commands for the `process` job runtime, tried before the built-in ones. */
+  readonly imageMappings?: readonly ImageMapping[];
+  /** How long a stopped job has between SIGTERM and SIGKILL (default 10 s). */
+  readonly stopGraceMs?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
 }
 
 export interface RunningStemma extends ListeningServer {
   readonly store: Store;
+  readonly api: SageMakerApi;
 }
 
 export function isLoopback(host: string): boolean {
@@ -63,14 +76,31 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
   try {
-    const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth } });
-    const app = createApp({ api, auth: openAuthenticator(), log });
+    const clock = config.clock ?? systemClock;
+    const objects = new ObjectStore(join(config.dataDir, 'objects'));
+    const jobs = new JobSupervisor(
+      {
+        runtime: new ProcessRuntime({ images: new ImageMap(config.imageMappings ?? []), stopGraceMs: config.stopGraceMs }),
+        objects,
+        workRoot: join(config.dataDir, 'jobs'),
+        runnerId: `${hostname()}:${resolve(config.dataDir)}`,
+        onError: (message) => log.error('job bookkeeping failed', { message }),
+      },
+      clock,
+    );
+    const api = new SageMakerApi({ store, clock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth }, jobs });
+    const recovered = await api.recoverJobs();
+    if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
+    if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
+    const app = createApp({ api, auth: openAuthenticator(), log, objects });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,
       store,
+      api,
       close: async () => {
         await server.close();
+        await api.shutdownJobs();
         await store.close();
       },
     };

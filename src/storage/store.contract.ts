@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../core/arn.js';
-import type { NewEntity } from '../core/model.js';
+import type { NewEntity, NewResource } from '../core/model.js';
 import type { Condition, Predicate, SearchLeaf, SearchSort, ValueTest } from './search-query.js';
 import { referenceSearch } from './search-query.js';
-import type { Store } from './store.js';
+import type { ResourceListQuery, Store } from './store.js';
 import { UniqueViolation } from './store.js';
 
 const scope: Scope = { account: '111122223333', region: 'us-east-1' };
@@ -212,6 +212,101 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       }));
   });
   // ---- Experiments, trials, trial components and Search ----
+
+  describe(`${name} store contract: SageMaker resources`, () => {
+    const resource = (name: string, overrides: Partial<NewResource> = {}): NewResource => ({
+      account: scope.account,
+      region: scope.region,
+      kind: 'training-job',
+      name,
+      arn: `arn:aws:sagemaker:us-east-1:${scope.account}:training-job/${name}`,
+      status: 'InProgress',
+      createdAt: 1_000,
+      modifiedAt: 1_000,
+      doc: { TrainingJobName: name, Nested: { list: [1, 'two'] } },
+      ...overrides,
+    });
+
+    it('round-trips a resource, updates its status and doc, and deletes it', () =>
+      withStore(async (store) => {
+        const created = await store.transaction((tx) => tx.insertResource(resource('job-a')));
+        expect(await store.read((r) => r.getResource(scope, 'training-job', 'job-a'))).toEqual(created);
+        expect(await store.read((r) => r.getResourceByArn(created.arn))).toEqual(created);
+        await store.transaction((tx) => tx.updateResource(created.id, { status: 'Completed', doc: { done: true }, modifiedAt: 2_000 }));
+        expect(await store.read((r) => r.getResourceByArn(created.arn))).toEqual({
+          ...created,
+          status: 'Completed',
+          doc: { done: true },
+          modifiedAt: 2_000,
+        });
+        await store.transaction((tx) => tx.updateResource(created.id, { modifiedAt: 3_000 }));
+        expect(await store.read((r) => r.getResourceByArn(created.arn))).toMatchObject({ status: 'Completed', doc: { done: true } });
+        await store.transaction((tx) => tx.deleteResource(created.id));
+        expect(await store.read((r) => r.getResourceByArn(created.arn))).toBeUndefined();
+      }));
+
+    it('keeps names unique per account, region and kind, and ARNs unique', () =>
+      withStore(async (store) => {
+        await store.transaction((tx) => tx.insertResource(resource('same')));
+        await expect(
+          store.transaction((tx) => tx.insertResource(resource('same', { arn: 'arn:other' }))),
+        ).rejects.toBeInstanceOf(UniqueViolation);
+        await expect(
+          store.transaction((tx) => tx.insertResource(resource('other', { arn: resource('same').arn }))),
+        ).rejects.toBeInstanceOf(UniqueViolation);
+        await store.transaction((tx) => tx.insertResource(resource('same', { kind: 'processing-job', arn: 'arn:p' })));
+        await store.transaction((tx) => tx.insertResource(resource('same', { region: 'eu-west-1', arn: 'arn:eu' })));
+      }));
+
+    it('lists by kind with name, prefix, status and time filters in keyset pages', () =>
+      withStore(async (store) => {
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < 7; i++) {
+            await tx.insertResource(resource(`Job_${i}`, { createdAt: 1_000 + (i % 3), status: i % 2 === 0 ? 'Completed' : 'Failed' }));
+          }
+          await tx.insertResource(resource('group/1', { kind: 'model-package' }));
+          await tx.insertResource(resource('group/2', { kind: 'model-package' }));
+          await tx.insertResource(resource('groupx/1', { kind: 'model-package' }));
+        });
+        const base = { scope, kind: 'training-job', sortBy: 'CreationTime' as const, ascending: true };
+        const seen: string[] = [];
+        let after: { value: string | number; id: number } | undefined;
+        for (;;) {
+          const page = await store.read((r) => r.listResources({ ...base, after, limit: 2 }));
+          seen.push(...page.map((p) => p.name));
+          const last = page[page.length - 1];
+          if (page.length < 2 || !last) break;
+          after = { value: last.createdAt, id: last.id };
+        }
+        expect(seen).toEqual(['Job_0', 'Job_3', 'Job_6', 'Job_1', 'Job_4', 'Job_2', 'Job_5']);
+        const names = async (q: Partial<ResourceListQuery>): Promise<string[]> =>
+          (await store.read((r) => r.listResources({ ...base, limit: 100, ...q }))).map((p) => p.name);
+        expect(await names({ nameContains: 'JOB_1' })).toEqual(['Job_1']);
+        expect(await names({ nameContains: '_' })).toHaveLength(7);
+        expect(await names({ nameContains: '%' })).toEqual([]);
+        expect(await names({ status: 'Failed', sortBy: 'Name', ascending: false })).toEqual(['Job_5', 'Job_3', 'Job_1']);
+        expect(await names({ createdAfter: 1_002 })).toEqual(['Job_2', 'Job_5']);
+        expect(await names({ kind: 'model-package', namePrefix: 'group/' })).toEqual(['group/1', 'group/2']);
+        expect(await names({ kind: 'model-package', versioned: true, nameContains: 'X' })).toEqual(['groupx/1']);
+        expect(await names({ versioned: false, nameContains: 'job_6' })).toEqual(['Job_6']);
+        expect(await names({ versioned: true })).toEqual([]);
+        const byStatus = await names({ sortBy: 'Status' });
+        expect(byStatus.slice(0, 4)).toEqual(['Job_0', 'Job_2', 'Job_4', 'Job_6']);
+      }));
+
+    it('finds the resources left in a status in every account (what a restart recovers)', () =>
+      withStore(async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.insertResource(resource('running'));
+          await tx.insertResource(resource('stopping', { status: 'Stopping' }));
+          await tx.insertResource(resource('done', { status: 'Completed' }));
+          await tx.insertResource(resource('elsewhere', { account: '444455556666', arn: 'arn:elsewhere' }));
+          await tx.insertResource(resource('endpoint', { kind: 'endpoint', status: 'InProgress', arn: 'arn:ep' }));
+        });
+        const found = await store.read((r) => r.listResourcesInStatus(['training-job', 'processing-job'], ['InProgress', 'Stopping']));
+        expect(found.map((f) => f.name)).toEqual(['running', 'stopping', 'elsewhere']);
+      }));
+  });
 
   describe(`${name} store contract: experiments and search`, () => {
     it('keeps trial membership many-to-many and lists by experiment, trial and component', () =>

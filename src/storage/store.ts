@@ -23,7 +23,10 @@ import type {
   LineageGroupRecord,
   NewAssociation,
   NewEntity,
+  NewResource,
   QuotaResource,
+  ResourcePatch,
+  ResourceRecord,
   Tag,
   UserContext,
 } from '../core/model.js';
@@ -113,6 +116,14 @@ export interface StoreReader extends LineageGraph {
   search(query: SearchQuery): Promise<SearchHit[]>;
   /** Distinct leaf paths of a resource's documents that start with `prefix`, in order, at most `limit`. */
   searchPaths(scope: Scope, resource: string, prefix: string, limit: number): Promise<string[]>;
+
+  // ---- SageMaker resources (jobs, models, model registry, endpoints) ----
+
+  getResource(scope: Scope, kind: string, name: string): Promise<ResourceRecord | undefined>;
+  getResourceByArn(arn: string): Promise<ResourceRecord | undefined>;
+  listResources(query: ResourceListQuery): Promise<ResourceRecord[]>;
+  /** Resources of these kinds in one of these statuses, in every account (what a restart recovers). */
+  listResourcesInStatus(kinds: readonly string[], statuses: readonly string[]): Promise<ResourceRecord[]>;
 }
 
 export interface StoreTx extends StoreReader {
@@ -150,6 +161,13 @@ export interface StoreTx extends StoreReader {
   /** Inserts or replaces the search document with this ARN (its record and all its leaves). */
   putSearchDocument(document: SearchDocument): Promise<void>;
   deleteSearchDocument(arn: string): Promise<void>;
+
+  // ---- SageMaker resources (jobs, models, model registry, endpoints) ----
+
+  /** Throws {@link UniqueViolation} when the ARN, or the name within its account, region and kind, exists. */
+  insertResource(resource: NewResource): Promise<ResourceRecord>;
+  updateResource(id: number, patch: ResourcePatch): Promise<void>;
+  deleteResource(id: number): Promise<void>;
 }
 
 export interface Store {
@@ -231,4 +249,31 @@ export interface MetricSummary {
   readonly avg: number;
   /** Sample standard deviation; 0 for a single sample. */
   readonly stdDev: number;
+}
+
+// ---- SageMaker resources ----
+
+export type ResourceSortKey = 'CreationTime' | 'Name' | 'Status';
+
+export interface ResourceListQuery {
+  readonly scope: Scope;
+  readonly kind: string;
+  /** Case-insensitive substring of the name. */
+  readonly nameContains?: string;
+  /** Names that start with this text (a model package group's versions: `group/`). */
+  readonly namePrefix?: string;
+  /**
+   * Only names with (true) or without (false) a `/`: a resource whose name has a `/` is a version
+   * of another (a versioned model package is named `group/version`).
+   */
+  readonly versioned?: boolean;
+  readonly status?: string;
+  readonly createdAfter?: number;
+  readonly createdBefore?: number;
+  readonly modifiedAfter?: number;
+  readonly modifiedBefore?: number;
+  readonly sortBy: ResourceSortKey;
+  readonly ascending: boolean;
+  readonly after?: Cursor;
+  readonly limit: number;
 }

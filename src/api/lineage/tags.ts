@@ -3,13 +3,29 @@
  * so they cannot be tagged). At most 50 tags per resource; keys beginning with `aws:` are reserved.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html
  */
-import { ValidationException } from '../../core/errors.js';
-import type { Tag } from '../../core/model.js';
+import type { Scope } from '../../core/arn.js';
+import { ResourceNotFound, ValidationException } from '../../core/errors.js';
+import type { EntityRecord, ResourceRecord, Tag } from '../../core/model.js';
+import type { StoreReader } from '../../storage/store.js';
 import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, encodeNextToken } from '../pagination.js';
-import { reindexEntity } from '../search/registry.js';
-import { dedupeTags, requireEntityByArn } from './entities.js';
+import { reindexEntity, reindexResource } from '../search/registry.js';
+import { dedupeTags, isVisible } from './entities.js';
+
+/** A lineage entity, or a SageMaker resource (a job, a model, an endpoint…), by ARN. */
+async function requireTaggable(reader: StoreReader, scope: Scope, arn: string): Promise<{ arn: string; entity?: EntityRecord; resource?: ResourceRecord }> {
+  const entity = await reader.getEntityByArn(arn);
+  if (entity && isVisible(entity, scope)) return { arn: entity.arn, entity };
+  const resource = await reader.getResourceByArn(arn);
+  if (resource && resource.account === scope.account && resource.region === scope.region) return { arn: resource.arn, resource };
+  throw new ResourceNotFound(`Entity ${arn} does not exist.`);
+}
+
+async function reindexTagged(tx: Parameters<typeof reindexEntity>[0], tagged: { entity?: EntityRecord; resource?: ResourceRecord }): Promise<void> {
+  if (tagged.entity) await reindexEntity(tx, tagged.entity);
+  if (tagged.resource) await reindexResource(tx, tagged.resource);
+}
 
 const MAX_TAGS = 50;
 
@@ -27,7 +43,7 @@ export function tagOperations(deps: ApiDeps): OperationTable {
       const tags: Tag[] = dedupeTags(input.Tags);
       checkReservedKeys(tags.map((t) => t.Key));
       return store.transaction(async (tx) => {
-        const entity = await requireEntityByArn(tx, ctx.scope, input.ResourceArn);
+        const entity = await requireTaggable(tx, ctx.scope, input.ResourceArn);
         await tx.putTags(entity.arn, tags);
         const count = await tx.countTags(entity.arn);
         if (count > MAX_TAGS) {
@@ -36,16 +52,16 @@ export function tagOperations(deps: ApiDeps): OperationTable {
             `Resource ${entity.arn} would have ${count} tags; a resource can have at most ${MAX_TAGS}.`,
           );
         }
-        await reindexEntity(tx, entity);
+        await reindexTagged(tx, entity);
         return { Tags: tags };
       });
     },
 
     async DeleteTags(input, ctx) {
       return store.transaction(async (tx) => {
-        const entity = await requireEntityByArn(tx, ctx.scope, input.ResourceArn);
+        const entity = await requireTaggable(tx, ctx.scope, input.ResourceArn);
         await tx.removeTags(entity.arn, input.TagKeys);
-        await reindexEntity(tx, entity);
+        await reindexTagged(tx, entity);
         return {};
       });
     },
@@ -53,7 +69,7 @@ export function tagOperations(deps: ApiDeps): OperationTable {
     async ListTags(input, ctx) {
       const pageSize = input.MaxResults ?? MAX_TAGS;
       return store.read(async (r) => {
-        const entity = await requireEntityByArn(r, ctx.scope, input.ResourceArn);
+        const entity = await requireTaggable(r, ctx.scope, input.ResourceArn);
         const after = input.NextToken ? decodeNextToken('ListTags', input, input.NextToken) : undefined;
         const rows = await r.listTags({
           resourceArn: entity.arn,

@@ -10,7 +10,7 @@ import type { Condition, Predicate, SearchSort, ValueTest } from '../../storage/
 import { MATCH_EVERYTHING } from '../../storage/search-query.js';
 import type { Filter, NestedFilters, Operator, SearchExpression, SearchRequest } from '../generated/types.js';
 import type { ResolvedProperty } from './properties.js';
-import type { SearchableResource } from './resource.js';
+import type { SearchableType } from './resource.js';
 
 /** How deep SubExpressions may nest. */
 export const MAX_EXPRESSION_DEPTH = 5;
@@ -35,10 +35,10 @@ function parseTime(text: string): number | undefined {
 }
 
 class ExpressionCompiler {
-  private readonly resource: SearchableResource;
+  private readonly resource: SearchableType;
   private limitedContains = 0;
 
-  constructor(resource: SearchableResource) {
+  constructor(resource: SearchableType) {
     this.resource = resource;
   }
 
@@ -177,7 +177,7 @@ export interface CompiledSearch {
 }
 
 /** Checks a Search request against the resource's properties and compiles it for the store. */
-export function compileSearch(resource: SearchableResource, request: SearchRequest): CompiledSearch {
+export function compileSearch(resource: SearchableType, request: SearchRequest): CompiledSearch {
   const compiler = new ExpressionCompiler(resource);
   const terms: Condition[] = [];
   if (request.SearchExpression) terms.push(compiler.expression(request.SearchExpression, 'searchExpression', 1));

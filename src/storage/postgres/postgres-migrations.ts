@@ -175,4 +175,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX search_values_str ON search_values (space, path, str, doc_id) WHERE str IS NOT NULL;
     `,
   },
+  {
+    id: 4,
+    name: 'SageMaker resources: jobs, models, model registry, endpoints',
+    // As on SQLite: one generic table, the wire description whole in doc, status and name as
+    // columns for listings and for finding the jobs a restart interrupted.
+    sql: `
+      CREATE TABLE resources (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account text NOT NULL,
+        region text NOT NULL,
+        kind text NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        arn text COLLATE "C" NOT NULL,
+        status text COLLATE "C",
+        created_at bigint NOT NULL,
+        modified_at bigint NOT NULL,
+        doc jsonb NOT NULL DEFAULT '{}'
+      );
+      CREATE UNIQUE INDEX resources_arn ON resources (arn);
+      CREATE UNIQUE INDEX resources_name ON resources (account, region, kind, name);
+      CREATE INDEX resources_by_created ON resources (account, region, kind, created_at, id);
+      CREATE INDEX resources_by_status ON resources (kind, status);
+    `,
+  },
 ];

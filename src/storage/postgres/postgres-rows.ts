@@ -9,6 +9,7 @@ import type {
   EntityKind,
   EntityRecord,
   LineageGroupRecord,
+  ResourceRecord,
   UserContext,
 } from '../../core/model.js';
 
@@ -109,5 +110,33 @@ export function toLineageGroupRecord(row: DbLineageGroup): LineageGroupRecord {
     arn: row.arn,
     createdAt: row.created_at,
     createdBy: row.created_by,
+  };
+}
+
+export interface DbResource {
+  id: number;
+  account: string;
+  region: string;
+  kind: string;
+  name: string;
+  arn: string;
+  status: string | null;
+  created_at: number;
+  modified_at: number;
+  doc: Record<string, unknown>;
+}
+
+export function toResourceRecord(row: DbResource): ResourceRecord {
+  return {
+    id: row.id,
+    account: row.account,
+    region: row.region,
+    kind: row.kind,
+    name: row.name,
+    arn: row.arn,
+    status: row.status,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+    doc: row.doc,
   };
 }

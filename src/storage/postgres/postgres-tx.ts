@@ -21,11 +21,14 @@ import type {
   LineageGroupRecord,
   NewAssociation,
   NewEntity,
+  NewResource,
   QuotaResource,
+  ResourcePatch,
+  ResourceRecord,
   Tag,
   UserContext,
 } from '../../core/model.js';
-import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
+import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
 import { numberPlaceholders } from '../sql/placeholders.js';
 import { POSTGRES_DIALECT } from '../sql/dialect.js';
 import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
@@ -41,6 +44,7 @@ import type {
   ExperimentEntityListQuery,
   MetricSample,
   MetricSummary,
+  ResourceListQuery,
   StoreTx,
   TagListQuery,
 } from '../store.js';
@@ -49,8 +53,8 @@ import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../l
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
 import { translatePostgresError } from './postgres-errors.js';
-import type { DbAssociation, DbEntity, DbLineageGroup } from './postgres-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './postgres-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './postgres-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './postgres-rows.js';
 
 interface PreparedStatement {
   readonly name: string;
@@ -511,6 +515,59 @@ export class PostgresTx implements StoreTx {
     if (!row) return;
     await this.query('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
     await this.query('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [row.space]);
+  }
+
+  // ---- SageMaker resources ----
+
+  async getResource(scope: Scope, kind: string, name: string): Promise<ResourceRecord | undefined> {
+    const row = await this.one<DbResource>(
+      `SELECT * FROM resources WHERE account = ? AND region = ? AND kind = ? AND name = ?${this.lock}`,
+      [scope.account, scope.region, kind, name],
+    );
+    return row && toResourceRecord(row);
+  }
+
+  async getResourceByArn(arn: string): Promise<ResourceRecord | undefined> {
+    const row = await this.one<DbResource>(`SELECT * FROM resources WHERE arn = ?${this.lock}`, [arn]);
+    return row && toResourceRecord(row);
+  }
+
+  async listResources(query: ResourceListQuery): Promise<ResourceRecord[]> {
+    const { sql, params } = resourceListSql(query);
+    return (await this.query<DbResource>(sql, params)).rows.map(toResourceRecord);
+  }
+
+  async listResourcesInStatus(kinds: readonly string[], statuses: readonly string[]): Promise<ResourceRecord[]> {
+    const { rows } = await this.query<DbResource>(
+      `SELECT * FROM resources WHERE kind = ANY(?::text[]) AND status = ANY(?::text[]) ORDER BY id${this.lock}`,
+      [kinds, statuses],
+    );
+    return rows.map(toResourceRecord);
+  }
+
+  async insertResource(r: NewResource): Promise<ResourceRecord> {
+    // As insertEntity: ON CONFLICT keeps the transaction usable after a duplicate.
+    const row = await this.one<{ id: number }>(
+      `INSERT INTO resources (account, region, kind, name, arn, status, created_at, modified_at, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      [r.account, r.region, r.kind, r.name, r.arn, r.status, r.createdAt, r.modifiedAt, JSON.stringify(r.doc)],
+    );
+    if (!row) {
+      const sameArn = await this.one('SELECT 1 FROM resources WHERE arn = ?', [r.arn]);
+      throw new UniqueViolation(sameArn ? 'resources_arn' : 'resources_name');
+    }
+    return { ...r, id: row.id };
+  }
+
+  async updateResource(id: number, patch: ResourcePatch): Promise<void> {
+    await this.query(
+      `UPDATE resources SET modified_at = ?, status = CASE WHEN ? THEN ? ELSE status END, doc = coalesce(?::jsonb, doc) WHERE id = ?`,
+      [patch.modifiedAt, patch.status !== undefined, patch.status ?? null, patch.doc === undefined ? null : JSON.stringify(patch.doc), id],
+    );
+  }
+
+  async deleteResource(id: number): Promise<void> {
+    await this.query('DELETE FROM resources WHERE id = ?', [id]);
   }
 
   private async count(sql: string, ...params: unknown[]): Promise<number> {

@@ -6,7 +6,7 @@
  * (sort value, id) order, so rows inserted concurrently never shift a page or repeat a row.
  */
 import { ValidationException } from '../../core/errors.js';
-import type { AssociationListQuery, AssociationSortKey, Cursor, EntityListQuery, EntitySortKey } from '../store.js';
+import type { AssociationListQuery, AssociationSortKey, Cursor, EntityListQuery, EntitySortKey, ResourceListQuery, ResourceSortKey } from '../store.js';
 
 export interface SqlQuery {
   readonly sql: string;
@@ -125,6 +125,60 @@ export function associationListSql(q: AssociationListQuery): SqlQuery {
   return {
     sql: `SELECT ${ASSOCIATION_COLUMNS} FROM ${ASSOCIATION_FROM} WHERE ${where.join(' AND ')}
           ORDER BY ${column} ${dir}, a.id ${dir} LIMIT ?`,
+    params,
+  };
+}
+
+const RESOURCE_SORT_COLUMN: Record<ResourceSortKey, string> = {
+  CreationTime: 'created_at',
+  Name: 'name',
+  Status: 'status',
+};
+
+/** `LIKE` text matching `text` literally (its `%`, `_` and `\\` escaped). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function resourceListSql(q: ResourceListQuery): SqlQuery {
+  const where = ['account = ?', 'region = ?', 'kind = ?'];
+  const params: unknown[] = [q.scope.account, q.scope.region, q.kind];
+  if (q.nameContains !== undefined) {
+    where.push("lower(name) LIKE ? ESCAPE '\\'");
+    params.push(`%${likeLiteral(q.nameContains.toLowerCase())}%`);
+  }
+  if (q.namePrefix !== undefined) {
+    where.push('substr(name, 1, ?) = ?');
+    params.push(q.namePrefix.length, q.namePrefix);
+  }
+  if (q.versioned !== undefined) where.push(q.versioned ? "name LIKE '%/%'" : "name NOT LIKE '%/%'");
+  if (q.status !== undefined) {
+    where.push('status = ?');
+    params.push(q.status);
+  }
+  const bounds: [number | undefined, string][] = [
+    [q.createdAfter, 'created_at >= ?'],
+    [q.createdBefore, 'created_at <= ?'],
+    [q.modifiedAfter, 'modified_at >= ?'],
+    [q.modifiedBefore, 'modified_at <= ?'],
+  ];
+  for (const [bound, sql] of bounds) {
+    if (bound === undefined) continue;
+    where.push(sql);
+    params.push(timeBound(bound));
+  }
+  // Status is never null for the resources that sort by it; coalesce keeps the keyset total anyway.
+  const column = q.sortBy === 'Status' ? "coalesce(status, '')" : RESOURCE_SORT_COLUMN[q.sortBy];
+  if (q.after) {
+    checkCursor(q.after, q.sortBy === 'CreationTime');
+    const k = keysetCondition(column, 'id', q.ascending, q.after);
+    where.push(k.sql);
+    params.push(...k.params);
+  }
+  const dir = q.ascending ? 'ASC' : 'DESC';
+  params.push(q.limit);
+  return {
+    sql: `SELECT * FROM resources WHERE ${where.join(' AND ')} ORDER BY ${column} ${dir}, id ${dir} LIMIT ?`,
     params,
   };
 }

@@ -197,4 +197,29 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX search_values_str ON search_values (space, path, str, doc_id) WHERE str IS NOT NULL;
     `,
   },
+  {
+    id: 4,
+    name: 'SageMaker resources: jobs, models, model registry, endpoints',
+    // One generic table for every resource that is not a lineage entity. The wire description is
+    // kept whole in doc; status (the job state machine) and the name are columns because listings
+    // filter and sort on them, and a restart looks for jobs still marked running.
+    sql: `
+      CREATE TABLE resources (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        status TEXT,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        doc TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE UNIQUE INDEX resources_arn ON resources (arn);
+      CREATE UNIQUE INDEX resources_name ON resources (account, region, kind, name);
+      CREATE INDEX resources_by_created ON resources (account, region, kind, created_at, id);
+      CREATE INDEX resources_by_status ON resources (kind, status);
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import type {
   EntityKind,
   EntityRecord,
   LineageGroupRecord,
+  ResourceRecord,
   UserContext,
 } from '../../core/model.js';
 
@@ -108,5 +109,33 @@ export function toLineageGroupRecord(row: DbLineageGroup): LineageGroupRecord {
     arn: row.arn,
     createdAt: row.created_at,
     createdBy: JSON.parse(row.created_by) as UserContext,
+  };
+}
+
+export interface DbResource {
+  id: number;
+  account: string;
+  region: string;
+  kind: string;
+  name: string;
+  arn: string;
+  status: string | null;
+  created_at: number;
+  modified_at: number;
+  doc: string;
+}
+
+export function toResourceRecord(row: DbResource): ResourceRecord {
+  return {
+    id: row.id,
+    account: row.account,
+    region: row.region,
+    kind: row.kind,
+    name: row.name,
+    arn: row.arn,
+    status: row.status,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+    doc: JSON.parse(row.doc) as Record<string, unknown>,
   };
 }

@@ -15,11 +15,14 @@ import type {
   LineageGroupRecord,
   NewAssociation,
   NewEntity,
+  NewResource,
   QuotaResource,
+  ResourcePatch,
+  ResourceRecord,
   Tag,
   UserContext,
 } from '../../core/model.js';
-import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
+import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { SqlQuery } from '../sql/listing.js';
 import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
@@ -33,6 +36,7 @@ import type {
   ExperimentEntityListQuery,
   MetricSample,
   MetricSummary,
+  ResourceListQuery,
   StoreTx,
   TagListQuery,
 } from '../store.js';
@@ -41,8 +45,8 @@ import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
 import type { DbMetric } from '../sql/metric-rows.js';
 import { toMetricSummary } from '../sql/metric-rows.js';
-import type { DbAssociation, DbEntity, DbLineageGroup } from './sqlite-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord } from './sqlite-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './sqlite-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './sqlite-rows.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -465,6 +469,64 @@ export class SqliteTx implements StoreTx {
     this.run('DELETE FROM search_values WHERE doc_id = ?', [row.id]);
     this.run('DELETE FROM search_documents WHERE id = ?', [row.id]);
     this.run('UPDATE search_spaces SET documents = documents - 1 WHERE id = ?', [row.space]);
+    return Promise.resolve();
+  }
+
+  // ---- SageMaker resources ----
+
+  getResource(scope: Scope, kind: string, name: string): Promise<ResourceRecord | undefined> {
+    const row = this.stmt('SELECT * FROM resources WHERE account = ? AND region = ? AND kind = ? AND name = ?').get(
+      scope.account,
+      scope.region,
+      kind,
+      name,
+    ) as DbResource | undefined;
+    return Promise.resolve(row && toResourceRecord(row));
+  }
+
+  getResourceByArn(arn: string): Promise<ResourceRecord | undefined> {
+    const row = this.stmt('SELECT * FROM resources WHERE arn = ?').get(arn) as DbResource | undefined;
+    return Promise.resolve(row && toResourceRecord(row));
+  }
+
+  listResources(query: ResourceListQuery): Promise<ResourceRecord[]> {
+    const { sql, params } = resourceListSql(query);
+    return Promise.resolve((this.stmt(sql).all(...params) as DbResource[]).map(toResourceRecord));
+  }
+
+  listResourcesInStatus(kinds: readonly string[], statuses: readonly string[]): Promise<ResourceRecord[]> {
+    const rows = this.stmt(`SELECT * FROM resources WHERE kind IN (${IDS}) AND status IN (SELECT value FROM json_each(?)) ORDER BY id`).all(
+      JSON.stringify(kinds),
+      JSON.stringify(statuses),
+    ) as DbResource[];
+    return Promise.resolve(rows.map(toResourceRecord));
+  }
+
+  insertResource(r: NewResource): Promise<ResourceRecord> {
+    const result = this.run(
+      'INSERT INTO resources (account, region, kind, name, arn, status, created_at, modified_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [r.account, r.region, r.kind, r.name, r.arn, r.status, r.createdAt, r.modifiedAt, JSON.stringify(r.doc)],
+    );
+    return Promise.resolve({ ...r, id: Number(result.lastInsertRowid) });
+  }
+
+  updateResource(id: number, patch: ResourcePatch): Promise<void> {
+    const sets = ['modified_at = ?'];
+    const params: unknown[] = [patch.modifiedAt];
+    if (patch.status !== undefined) {
+      sets.push('status = ?');
+      params.push(patch.status);
+    }
+    if (patch.doc !== undefined) {
+      sets.push('doc = ?');
+      params.push(JSON.stringify(patch.doc));
+    }
+    this.run(`UPDATE resources SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    return Promise.resolve();
+  }
+
+  deleteResource(id: number): Promise<void> {
+    this.run('DELETE FROM resources WHERE id = ?', [id]);
     return Promise.resolve();
   }
 

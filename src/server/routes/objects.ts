@@ -1,0 +1,77 @@
+/**
+ * `/api/v1/objects/{bucket}/{key}`: put and get objects of Stemma's built-in object store, so users
+ * can upload the data their jobs read (`s3://bucket/key`) and fetch what the jobs wrote.
+ * - `PUT` stores the raw body as the object (200 with its URI and size).
+ * - `GET` answers the object's bytes (`application/octet-stream`); on a key that ends with `/`, or
+ *   a bare bucket, it lists the keys under that prefix as JSON `{ "Objects": [{ "Key", "Uri" }] }`.
+ * - `DELETE` removes the object (200 whether or not it existed, as S3 does).
+ * Authenticated like every request. The key is percent-decoded segment by segment.
+ */
+import { ServiceError, ValidationException } from '../../core/errors.js';
+import { ObjectStoreError } from '../../jobs/object-store.js';
+import type { ObjectStore } from '../../jobs/object-store.js';
+import type { Authenticator } from '../auth.js';
+import type { HttpRequest, HttpResponse } from '../http-types.js';
+
+const PREFIX = '/api/v1/objects/';
+
+export function isObjectsRoute(path: string): boolean {
+  return path.startsWith(PREFIX);
+}
+
+function json(status: number, requestId: string, body: unknown): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify(body) };
+}
+
+function decode(text: string, path: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ValidationException(`${path.slice(0, 256)} is not valid percent-encoding.`);
+  }
+}
+
+async function translate<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof ObjectStoreError) throw e.kind === 'not-found' ? new ServiceError('NoSuchKey', e.message, { statusCode: 404 }) : new ValidationException(e.message);
+    throw e;
+  }
+}
+
+export async function handleObjects(
+  request: HttpRequest,
+  requestId: string,
+  deps: { objects: ObjectStore; auth: Authenticator },
+): Promise<HttpResponse> {
+  deps.auth.authenticate(request.headers);
+  const rest = request.path.slice(PREFIX.length);
+  const slash = rest.indexOf('/');
+  const bucket = decode(slash < 0 ? rest : rest.slice(0, slash), request.path);
+  const key = slash < 0 ? '' : rest.slice(slash + 1).split('/').map((s) => decode(s, request.path)).join('/');
+  const uri = `s3://${bucket}/${key}`;
+  switch (request.method) {
+    case 'PUT':
+      await translate(deps.objects.put(uri, request.body));
+      return json(200, requestId, { Uri: uri, Size: request.body.length });
+    case 'GET':
+    case 'HEAD': {
+      if (key === '' || key.endsWith('/')) {
+        const uris = await translate(deps.objects.list(uri));
+        return json(200, requestId, { Objects: uris.map((u) => ({ Key: u.slice(`s3://${bucket}/`.length), Uri: u })) });
+      }
+      const body = await translate(deps.objects.get(uri));
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/octet-stream', 'x-amzn-requestid': requestId },
+        body: request.method === 'HEAD' ? '' : body,
+      };
+    }
+    case 'DELETE':
+      await translate(deps.objects.delete(uri));
+      return json(200, requestId, { Uri: uri });
+    default:
+      throw new ServiceError('MethodNotAllowed', `Use PUT, GET or DELETE on ${request.path.slice(0, 256)}.`, { statusCode: 405 });
+  }
+}
