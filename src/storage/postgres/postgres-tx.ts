@@ -27,7 +27,9 @@ import type {
 } from '../../core/model.js';
 import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
 import { numberPlaceholders } from '../sql/placeholders.js';
-import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
+import type { AssociationListQuery, EntityListQuery, EntitySearchQuery, StoreTx, TagListQuery } from '../store.js';
+import { entitySearchSql } from '../sql/search.js';
+import { mergeSearchResults } from '../sql/search-order.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
@@ -148,6 +150,15 @@ export class PostgresTx implements StoreTx {
   async listEntities(query: EntityListQuery): Promise<EntityRecord[]> {
     const { sql, params } = entityListSql(query);
     return (await this.query<DbEntity>(sql, params)).rows.map(toEntityRecord);
+  }
+
+  async searchEntities(query: EntitySearchQuery): Promise<EntityRecord[]> {
+    // source_uri has the database's collation, under which a range is not a prefix; "C" is byte-wise.
+    const batches: EntityRecord[][] = [];
+    for (const { sql, params } of entitySearchSql(query, (column) => `${column} COLLATE "C"`)) {
+      batches.push((await this.query<DbEntity>(sql, params)).rows.map(toEntityRecord));
+    }
+    return mergeSearchResults(query.text, batches, query.limit);
   }
 
   async getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined> {

@@ -21,7 +21,9 @@ import type {
 } from '../../core/model.js';
 import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql } from '../sql/listing.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
-import type { AssociationListQuery, EntityListQuery, StoreTx, TagListQuery } from '../store.js';
+import type { AssociationListQuery, EntityListQuery, EntitySearchQuery, StoreTx, TagListQuery } from '../store.js';
+import { entitySearchSql } from '../sql/search.js';
+import { mergeSearchResults } from '../sql/search-order.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
@@ -130,6 +132,13 @@ export class SqliteTx implements StoreTx {
     const { sql, params } = entityListSql(query);
     const rows = this.stmt(sql).all(...params) as DbEntity[];
     return Promise.resolve(rows.map(toEntityRecord));
+  }
+
+  searchEntities(query: EntitySearchQuery): Promise<EntityRecord[]> {
+    const batches = entitySearchSql(query, (column) => column).map(({ sql, params }) =>
+      (this.stmt(sql).all(...params) as DbEntity[]).map(toEntityRecord),
+    );
+    return Promise.resolve(mergeSearchResults(query.text, batches, query.limit));
   }
 
   getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined> {
