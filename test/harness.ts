@@ -52,6 +52,8 @@ export interface TestServerOptions {
   /** A PostgreSQL database to share with other servers (as replicas do); kept when the server closes. */
   readonly db?: string;
   readonly maxLineageDepth?: number;
+  /** The web explorer's files to serve at `/` (default: the package's `dist/web`). */
+  readonly webRoot?: string;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -65,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
     maxLineageDepth: options.maxLineageDepth,
+    webRoot: options.webRoot,
     insecure: false,
     log: silentLogger,
   });

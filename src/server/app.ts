@@ -10,15 +10,22 @@ import type { Authenticator } from './auth.js';
 import { errorResponse, operationOf, parseBody, successResponse } from './aws-json.js';
 import type { HttpRequest, HttpResponse, RequestHandler } from './http-types.js';
 import type { Logger } from './log.js';
+import { ENTITIES_PATH, entitiesRoute } from './routes/entities.js';
+import { staticFileRoute } from './routes/static-files.js';
+import type { Store } from '../storage/store.js';
 
 export interface AppDeps {
   readonly api: SageMakerApi;
   readonly auth: Authenticator;
   readonly log: Logger;
+  /** What the `/api/v1` extras read. */
+  readonly store: Store;
+  /** The built web explorer (`dist/web`) served at `/`; undefined when it is not built. */
+  readonly webRoot?: string;
 }
 
 export function createApp(deps: AppDeps): RequestHandler {
-  const { api, auth, log } = deps;
+  const { api, auth, log, store, webRoot } = deps;
 
   async function sagemaker(request: HttpRequest, requestId: string): Promise<HttpResponse> {
     const operation = operationOf(request.headers['x-amz-target']);
@@ -34,6 +41,10 @@ export function createApp(deps: AppDeps): RequestHandler {
       if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId);
       if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
+      }
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        if (request.path === ENTITIES_PATH) return await entitiesRoute(request, requestId, store, auth);
+        if (!request.path.startsWith('/api/')) return await staticFileRoute(request, requestId, webRoot);
       }
       return errorResponse(
         new ServiceError('UnknownOperationException', `No route for ${request.method} ${request.path.slice(0, 256)}.`, {

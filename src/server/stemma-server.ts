@@ -16,6 +16,7 @@ import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
+import { defaultWebRoot } from './web-root.js';
 
 export interface ServeConfig {
   /** Directory holding the embedded database; created if missing. Unused when `db` is given. */
@@ -32,6 +33,8 @@ export interface ServeConfig {
   readonly insecure: boolean;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** The built web explorer to serve at `/`; `dist/web` of this package when absent. */
+  readonly webRoot?: string;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -64,7 +67,7 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
   });
   try {
     const api = new SageMakerApi({ store, clock: config.clock ?? systemClock, config: { quotas: config.quotas, maxLineageDepth: config.maxLineageDepth } });
-    const app = createApp({ api, auth: openAuthenticator(), log });
+    const app = createApp({ api, auth: openAuthenticator(), log, store, webRoot: config.webRoot ?? defaultWebRoot() });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,
