@@ -25,6 +25,15 @@ const OTHER: Palette = { fill: '#eeeeee', stroke: '#666666' };
 const TEXT_ZOOM = 0.45;
 const EDGE_LABEL_ZOOM = 0.6;
 const ARROW_ZOOM = 0.3;
+/**
+ * Below this zoom the whole graph is a few hundred pixels across: edges are drawn as straight
+ * lines between their ends and vertices as whole-pixel boxes, in screen coordinates. Software
+ * rasterisation (no GPU) of tens of thousands of sub-pixel anti-aliased polylines otherwise
+ * stalls the page for seconds per frame.
+ */
+const OVERVIEW_ZOOM = 0.15;
+/** Paths are stroked in chunks: one huge path costs the rasteriser far more than its parts. */
+const PATH_CHUNK = 1_500;
 const FONT = '13px system-ui, sans-serif';
 const SMALL_FONT = '11px system-ui, sans-serif';
 
@@ -218,6 +227,10 @@ export class GraphRenderer {
     ctx.fillStyle = '#fafbfc';
     ctx.fillRect(0, 0, width, height);
     const { x, y, k } = this.view;
+    if (k < OVERVIEW_ZOOM) {
+      this.drawOverview(dpr);
+      return;
+    }
     ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * x, dpr * y);
     const box = this.worldViewBox();
     const visibleEdges: number[] = [];
@@ -232,18 +245,73 @@ export class GraphRenderer {
     if (k >= EDGE_LABEL_ZOOM) this.drawEdgeLabels(visibleEdges);
   }
 
+  /** The whole graph at a glance, drawn in screen pixels (see OVERVIEW_ZOOM). */
+  private drawOverview(dpr: number): void {
+    const { ctx } = this;
+    const { x, y, k } = this.view;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const { width, height } = this.size();
+    const sx = (wx: number) => Math.round(wx * k + x);
+    const sy = (wy: number) => Math.round(wy * k + y);
+    ctx.strokeStyle = 'rgba(123,135,148,0.25)';
+    ctx.lineWidth = 1;
+    let n = 0;
+    ctx.beginPath();
+    for (const pts of this.edgePoints) {
+      const a = pts[0];
+      const b = pts[pts.length - 1];
+      if (!a || !b) continue;
+      const ax = sx(a.x);
+      const ay = sy(a.y);
+      const bx = sx(b.x);
+      const by = sy(b.y);
+      if ((ax === bx && ay === by) || (Math.max(ax, bx) < 0 || Math.min(ax, bx) > width || Math.max(ay, by) < 0 || Math.min(ay, by) > height)) continue;
+      ctx.moveTo(ax + 0.5, ay + 0.5);
+      ctx.lineTo(bx + 0.5, by + 0.5);
+      if (++n % PATH_CHUNK === 0) {
+        ctx.stroke();
+        ctx.beginPath();
+      }
+    }
+    ctx.stroke();
+    const w = Math.max(2, Math.round(NODE_WIDTH * k));
+    const h = Math.max(2, Math.round(NODE_HEIGHT * k));
+    for (const p of this.layout.nodes) {
+      const px = sx(p.x);
+      const py = sy(p.y);
+      if (px + w < 0 || px > width || py + h < 0 || py > height) continue;
+      const palette = PALETTE[p.node.lineageType] ?? OTHER;
+      ctx.globalAlpha = this.matches(p.node) ? 1 : 0.3;
+      ctx.fillStyle = palette.stroke;
+      ctx.fillRect(px, py, w, h);
+    }
+    ctx.globalAlpha = 1;
+    for (const arn of [this.start, this.selected]) {
+      const p = arn ? this.byArn.get(arn) : undefined;
+      if (!p) continue;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = arn === this.selected ? '#d6336c' : '#1f2933';
+      ctx.strokeRect(sx(p.x) - 6, sy(p.y) - 6, w + 12, h + 12);
+    }
+  }
+
   private drawEdges(indices: readonly number[], k: number): void {
     const { ctx } = this;
+    ctx.strokeStyle = '#9aa5b1';
+    ctx.lineWidth = Math.max(1, 1.2 / k);
     ctx.beginPath();
+    let n = 0;
     for (const i of indices) {
       const pts = this.edgePoints[i] as Point[];
       const first = pts[0];
       if (!first) continue;
       ctx.moveTo(first.x, first.y);
       for (let j = 1; j < pts.length; j++) ctx.lineTo((pts[j] as Point).x, (pts[j] as Point).y);
+      if (++n % PATH_CHUNK === 0) {
+        ctx.stroke();
+        ctx.beginPath();
+      }
     }
-    ctx.strokeStyle = '#9aa5b1';
-    ctx.lineWidth = Math.max(1, 1.2 / k) ;
     ctx.stroke();
     if (k < ARROW_ZOOM) return;
     ctx.beginPath();
@@ -336,7 +404,7 @@ export class GraphRenderer {
       ctx.roundRect(p.x, p.y, NODE_WIDTH, NODE_HEIGHT, 6);
       ctx.fillStyle = palette.fill;
       ctx.fill();
-      ctx.lineWidth = Math.max(1, 1.5 / k) ;
+      ctx.lineWidth = Math.max(1, 1.5 / k);
       ctx.strokeStyle = palette.stroke;
       ctx.stroke();
       ctx.fillStyle = palette.stroke;
