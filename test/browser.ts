@@ -78,4 +78,8 @@ export interface ExplorerProbe {
 }
 
 /** The page's global object, inside `page.evaluate` callbacks (tests compile without DOM types). */
-export type ExplorerGlobal = { stemmaExplorer?: ExplorerProbe };
+export interface ExplorerGlobal {
+  stemmaExplorer?: ExplorerProbe;
+  requestAnimationFrame(callback: (now: number) => void): number;
+  readonly location: { hash: string };
+}

@@ -50,16 +50,16 @@ function stats(values: readonly number[]): FrameStats {
 /** Starts recording the gaps between animation frames: a long gap is a frozen page. */
 async function recordFrameGaps(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const g = globalThis as unknown as { frameGaps: number[]; recording: boolean };
+    const g = globalThis as unknown as ExplorerGlobal & { frameGaps: number[]; recording: boolean };
     g.frameGaps = [];
     g.recording = true;
     let last = performance.now();
     const tick = (now: number) => {
       g.frameGaps.push(now - last);
       last = now;
-      if (g.recording) requestAnimationFrame(tick);
+      if (g.recording) g.requestAnimationFrame(tick);
     };
-    requestAnimationFrame(tick);
+    g.requestAnimationFrame(tick);
   });
 }
 
@@ -84,7 +84,10 @@ async function pan(page: Page, steps: number): Promise<{ draw: FrameStats; gaps:
     await page.mouse.move(box.x + box.width / 2 + Math.cos(angle) * 300 + i * 4, box.y + box.height / 2 + Math.sin(angle) * 200);
   }
   await page.mouse.up();
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(() => {
+    const g = globalThis as unknown as ExplorerGlobal;
+    return new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+  });
   const totalMs = Date.now() - t0;
   const gaps = await stopFrameGaps(page);
   const draws = await page.evaluate((n) => (globalThis as unknown as ExplorerGlobal).stemmaExplorer!.renderer.frameTimes.slice(n), before);
@@ -104,7 +107,7 @@ describe('the web explorer at 10,000 entities', () => {
       await recordFrameGaps(page);
       const t0 = Date.now();
       await page.evaluate((arn) => {
-        location.hash = new URLSearchParams({ arn, depth: '10' }).toString();
+        (globalThis as unknown as ExplorerGlobal).location.hash = new URLSearchParams({ arn, depth: '10' }).toString();
       }, graph.endpointArn);
       await page.waitForFunction(() => {
         const x = (globalThis as unknown as ExplorerGlobal).stemmaExplorer;
@@ -127,7 +130,10 @@ describe('the web explorer at 10,000 entities', () => {
 
       const closeUp = await pan(page, 60);
       await page.evaluate(() => (globalThis as unknown as ExplorerGlobal).stemmaExplorer!.renderer.fit());
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.evaluate(() => {
+    const g = globalThis as unknown as ExplorerGlobal;
+    return new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+  });
       const wholeVisible = await page.evaluate(() => (globalThis as unknown as ExplorerGlobal).stemmaExplorer!.renderer.visibleNodes().length);
       expect(wholeVisible).toBe(graph.entities);
       await screenshot(page, 'explorer-10k-whole');
