@@ -128,7 +128,8 @@ function start(): void {
     const view = probe.view;
     const panel = byId<HTMLElement>('matches');
     const nodes = [...probe.model.nodes.values()];
-    const matching = filtersOn(view) ? nodes.filter((n) => matchesFilters(view, n)) : [];
+    // By label, so the answer reads like a list (URIs of one bucket together).
+    const matching = filtersOn(view) ? nodes.filter((n) => matchesFilters(view, n)).sort((a, b) => a.label.localeCompare(b.label)) : [];
     if (!filtersOn(view)) {
       panel.replaceChildren();
       return;
