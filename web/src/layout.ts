@@ -50,7 +50,7 @@ function options(size: number): Record<string, string> {
     'elk.direction': 'RIGHT',
     'elk.edgeRouting': 'POLYLINE',
     'elk.spacing.nodeNode': '16',
-    'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '90',
     'elk.spacing.componentComponent': '40',
   };
   if (size <= LARGE_GRAPH) return common;

@@ -399,7 +399,7 @@ export class GraphRenderer {
     ctx.textBaseline = 'alphabetic';
     for (const p of nodes) {
       const palette = PALETTE[p.node.lineageType] ?? OTHER;
-      ctx.globalAlpha = this.matches(p.node) ? 1 : 0.5;
+      ctx.globalAlpha = this.matches(p.node) ? 1 : 0.4;
       ctx.beginPath();
       ctx.roundRect(p.x, p.y, NODE_WIDTH, NODE_HEIGHT, 6);
       ctx.fillStyle = palette.fill;
@@ -409,6 +409,8 @@ export class GraphRenderer {
       ctx.stroke();
       ctx.fillStyle = palette.stroke;
       ctx.fillRect(p.x, p.y + 6, 4, NODE_HEIGHT - 12);
+      // Dimmed vertices (on a path, not matching the filter) keep readable text.
+      ctx.globalAlpha = Math.max(ctx.globalAlpha, 0.8);
       ctx.font = FONT;
       ctx.fillStyle = '#1f2933';
       ctx.fillText(this.shortLabel(p.node), p.x + 10, p.y + 18);
