@@ -54,6 +54,8 @@ export interface TestServerOptions {
   readonly maxLineageDepth?: number;
   /** Grace between SIGTERM and SIGKILL for stopped jobs. */
   readonly stopGraceMs?: number;
+  /** The web explorer's files to serve at `/` (default: the package's `dist/web`). */
+  readonly webRoot?: string;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -68,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     quotas: options.quotas === undefined ? SAGEMAKER_QUOTAS : options.quotas,
     maxLineageDepth: options.maxLineageDepth,
     stopGraceMs: options.stopGraceMs,
+    webRoot: options.webRoot,
     insecure: false,
     log: silentLogger,
   });

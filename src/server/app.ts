@@ -15,6 +15,9 @@ import { handleObjects, isObjectsRoute } from './routes/objects.js';
 import { handleJobLogs, isJobLogsRoute } from './routes/job-logs.js';
 import { handleInvocations, isInvocationsRoute } from './routes/invocations.js';
 import type { ObjectStore } from '../jobs/object-store.js';
+import { ENTITIES_PATH, entitiesRoute } from './routes/entities.js';
+import { staticFileRoute } from './routes/static-files.js';
+import type { Store } from '../storage/store.js';
 
 export interface AppDeps {
   readonly api: SageMakerApi;
@@ -22,10 +25,14 @@ export interface AppDeps {
   readonly log: Logger;
   /** The built-in object store behind `s3://` URIs, served under /api/v1/objects. */
   readonly objects: ObjectStore;
+  /** What the `/api/v1` extras read. */
+  readonly store: Store;
+  /** The built web explorer (`dist/web`) served at `/`; undefined when it is not built. */
+  readonly webRoot?: string;
 }
 
 export function createApp(deps: AppDeps): RequestHandler {
-  const { api, auth, log, objects } = deps;
+  const { api, auth, log, objects, store, webRoot } = deps;
 
   async function sagemaker(request: HttpRequest, requestId: string): Promise<HttpResponse> {
     const operation = operationOf(request.headers['x-amz-target']);
@@ -45,6 +52,10 @@ export function createApp(deps: AppDeps): RequestHandler {
       if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects, auth });
       if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
+      }
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        if (request.path === ENTITIES_PATH) return await entitiesRoute(request, requestId, store, auth);
+        if (!request.path.startsWith('/api/')) return await staticFileRoute(request, requestId, webRoot);
       }
       return errorResponse(
         new ServiceError('UnknownOperationException', `No route for ${request.method} ${request.path.slice(0, 256)}.`, {

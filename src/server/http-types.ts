@@ -3,6 +3,8 @@ export interface HttpRequest {
   readonly method: string;
   /** The path without the query string. */
   readonly path: string;
+  /** The query string after `?`, undecoded; absent when there is none. */
+  readonly query?: string;
   /** Header names lower-cased. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: Buffer;

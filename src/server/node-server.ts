@@ -46,6 +46,11 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+function queryOf(url: string | undefined): string | undefined {
+  const q = url?.indexOf('?') ?? -1;
+  return q < 0 ? undefined : url?.slice(q + 1);
+}
+
 async function serve(handler: RequestHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestBody = await readBody(req, MAX_BODY_BYTES);
   const response =
@@ -54,6 +59,7 @@ async function serve(handler: RequestHandler, req: IncomingMessage, res: ServerR
       : await handler({
           method: req.method ?? 'GET',
           path: pathOf(req.url),
+          query: queryOf(req.url),
           headers: headersOf(req),
           body: requestBody,
         } satisfies HttpRequest);

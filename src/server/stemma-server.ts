@@ -24,6 +24,7 @@ import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
+import { defaultWebRoot } from './web-root.js';
 
 export interface ServeConfig {
   /** Directory holding the embedded database; created if missing. Unused when `db` is given. */
@@ -44,6 +45,8 @@ export interface ServeConfig {
   readonly stopGraceMs?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** The built web explorer to serve at `/`; `dist/web` of this package when absent. */
+  readonly webRoot?: string;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -92,7 +95,7 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const app = createApp({ api, auth: openAuthenticator(), log, objects });
+    const app = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,

@@ -127,6 +127,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         }
       }));
 
+    it('searches lineage entities by ARN, name prefix or source URI prefix, byte-wise, within the scope', () =>
+      withStore(async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.insertEntity(entity({ arn: 'arn:s:artifact/1', sourceUri: 's3://bucket/train.csv' }));
+          await tx.insertEntity(entity({ arn: 'arn:s:artifact/2', sourceUri: 's3://bucket/test.csv' }));
+          await tx.insertEntity(entity({ arn: 'arn:s:artifact/3', sourceUri: 'S3://BUCKET/upper.csv' }));
+          await tx.insertEntity(entity({ arn: 'arn:s:context/prod-endpoint', kind: 'context', name: 'prod-endpoint', type: 'Endpoint', sourceUri: 'ep' }));
+          await tx.insertEntity(entity({ arn: 'arn:s:action/prod-deploy', kind: 'action', name: 'prod-deploy', type: 'ModelDeployment', sourceUri: null }));
+          await tx.insertEntity(entity({ arn: 'arn:s:experiment/prod-exp', kind: 'experiment', name: 'prod-exp', type: null, sourceUri: null }));
+          await tx.insertEntity(entity({ arn: 'arn:s:context/prod-other', kind: 'context', name: 'prod-other', account: '999988887777' }));
+          await tx.insertEntity(entity({ arn: 'arn:s:artifact/\u00e9t\u00e9', sourceUri: 's3://bucket/\u00e9t\u00e9' }));
+        });
+        const search = (text: string, limit = 10) => store.read((r) => r.searchEntities({ scope, text, limit })).then((rows) => rows.map((e) => e.arn));
+        expect(await search('s3://bucket/t')).toEqual(['arn:s:artifact/2', 'arn:s:artifact/1']);
+        // Names, in name order; experiments are no lineage vertices and other accounts stay hidden.
+        expect(await search('prod')).toEqual(['arn:s:action/prod-deploy', 'arn:s:context/prod-endpoint']);
+        // An exact ARN comes first, then what starts with it.
+        expect(await search('arn:s:artifact/1')).toEqual(['arn:s:artifact/1']);
+        expect(await search('arn:s:artifact/', 2)).toEqual(['arn:s:artifact/2', 'arn:s:artifact/1']);
+        expect(await search('s3://bucket/\u00e9')).toEqual(['arn:s:artifact/\u00e9t\u00e9']);
+        expect(await search('s3://BUCKET')).toEqual([]);
+        expect(await search('nothing')).toEqual([]);
+        expect(await search('')).toEqual([]);
+      }));
+
     it('upserts and removes tags, listing them by key', () =>
       withStore(async (store) => {
         await store.transaction((tx) => tx.putTags('arn:t', [{ Key: 'b', Value: '1' }, { Key: 'a', Value: '2' }]));

@@ -70,6 +70,13 @@ export interface AssociationListQuery {
   readonly limit: number;
 }
 
+/** Lineage entities whose ARN, name or source URI starts with `text` (the web explorer's search). */
+export interface EntitySearchQuery {
+  readonly scope: Scope;
+  readonly text: string;
+  readonly limit: number;
+}
+
 export interface TagListQuery {
   readonly resourceArn: string;
   /** Tag key of the last tag seen; tags list in key order. */
@@ -88,6 +95,12 @@ export interface StoreReader extends LineageGraph {
   getEntityRef(arn: string): Promise<EntityRef | undefined>;
   getEntityByName(scope: Scope, kind: EntityKind, name: string): Promise<EntityRecord | undefined>;
   listEntities(query: EntityListQuery): Promise<EntityRecord[]>;
+  /**
+   * Artifacts, actions, contexts and trial components of the scope whose ARN, name or source URI
+   * starts with the text (byte-wise), each once: an exact ARN match first, then by name (or source
+   * URI, for nameless artifacts), then ARN; at most `limit`.
+   */
+  searchEntities(query: EntitySearchQuery): Promise<EntityRecord[]>;
   getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined>;
   listAssociations(query: AssociationListQuery): Promise<AssociationRecord[]>;
   /** How many associations have this entity at either end. */

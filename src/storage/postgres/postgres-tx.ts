@@ -41,6 +41,7 @@ import type { SearchDocument, SearchHit, SearchQuery } from '../search-query.js'
 import type {
   AssociationListQuery,
   EntityListQuery,
+  EntitySearchQuery,
   ExperimentEntityListQuery,
   MetricSample,
   MetricSummary,
@@ -48,6 +49,8 @@ import type {
   StoreTx,
   TagListQuery,
 } from '../store.js';
+import { entitySearchSql } from '../sql/entity-lookup.js';
+import { mergeSearchResults } from '../sql/search-order.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
@@ -168,6 +171,15 @@ export class PostgresTx implements StoreTx {
   async listEntities(query: EntityListQuery): Promise<EntityRecord[]> {
     const { sql, params } = entityListSql(query);
     return (await this.query<DbEntity>(sql, params)).rows.map(toEntityRecord);
+  }
+
+  async searchEntities(query: EntitySearchQuery): Promise<EntityRecord[]> {
+    // source_uri has the database's collation, under which a range is not a prefix; "C" is byte-wise.
+    const batches: EntityRecord[][] = [];
+    for (const { sql, params } of entitySearchSql(query, (column) => `${column} COLLATE "C"`)) {
+      batches.push((await this.query<DbEntity>(sql, params)).rows.map(toEntityRecord));
+    }
+    return mergeSearchResults(query.text, batches, query.limit);
   }
 
   async getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined> {

@@ -10,7 +10,8 @@ import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stemma-sqlite-'));
 let n = 0;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A store's last file writes (WAL, lock) can land while the directory is being removed; retry as rm -r would.
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
 
 describeStoreContract('sqlite', () => Promise.resolve(SqliteStore.open({ path: join(dir, `contract-${n++}.db`) })));
 

@@ -33,6 +33,7 @@ import type { SearchDocument, SearchHit, SearchQuery } from '../search-query.js'
 import type {
   AssociationListQuery,
   EntityListQuery,
+  EntitySearchQuery,
   ExperimentEntityListQuery,
   MetricSample,
   MetricSummary,
@@ -40,6 +41,8 @@ import type {
   StoreTx,
   TagListQuery,
 } from '../store.js';
+import { entitySearchSql } from '../sql/entity-lookup.js';
+import { mergeSearchResults } from '../sql/search-order.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
@@ -150,6 +153,13 @@ export class SqliteTx implements StoreTx {
     const { sql, params } = entityListSql(query);
     const rows = this.stmt(sql).all(...params) as DbEntity[];
     return Promise.resolve(rows.map(toEntityRecord));
+  }
+
+  searchEntities(query: EntitySearchQuery): Promise<EntityRecord[]> {
+    const batches = entitySearchSql(query, (column) => column).map(({ sql, params }) =>
+      (this.stmt(sql).all(...params) as DbEntity[]).map(toEntityRecord),
+    );
+    return Promise.resolve(mergeSearchResults(query.text, batches, query.limit));
   }
 
   getAssociation(sourceId: number, destinationId: number): Promise<AssociationRecord | undefined> {
