@@ -1,141 +1,18 @@
 /**
- * Row types as SQLite returns them (snake_case, JSON as text, booleans as 0/1) and their mapping
- * to domain records. Mapping happens only here, at the storage boundary.
+ * SQLite's rows: JSON columns are text, flags are 0/1 (mapping shared in sql/rows.ts).
  */
-import type {
-  AssociationRecord,
-  AssociationType,
-  EntityKind,
-  EntityRecord,
-  LineageGroupRecord,
-  ResourceRecord,
-  UserContext,
-} from '../../core/model.js';
+import type { AssociationRecord, EntityRecord, LineageGroupRecord, ResourceRecord } from '../../core/model.js';
+import type { ColumnDecoder, DbAssociation, DbEntity, DbLineageGroup, DbResource } from '../sql/rows.js';
+import * as rows from '../sql/rows.js';
 
-export interface DbEntity {
-  id: number;
-  arn: string;
-  account: string;
-  region: string;
-  kind: string;
-  name: string | null;
-  type: string | null;
-  source_uri: string | null;
-  status: string | null;
-  description: string | null;
-  properties: string;
-  attrs: string;
-  created_at: number;
-  created_by: string;
-  modified_at: number;
-  modified_by: string;
-  automatic: number;
-}
+export type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from '../sql/rows.js';
 
-export interface DbAssociation {
-  id: number;
-  source_id: number;
-  destination_id: number;
-  source_arn: string;
-  destination_arn: string;
-  source_type: string | null;
-  destination_type: string | null;
-  source_name: string | null;
-  destination_name: string | null;
-  type: string | null;
-  account: string;
-  region: string;
-  created_at: number;
-  created_by: string;
-  automatic: number;
-}
+const COLUMNS: ColumnDecoder = {
+  json: <T>(value: unknown): T => JSON.parse(value as string) as T,
+  flag: (value) => value === 1,
+};
 
-export interface DbLineageGroup {
-  account: string;
-  region: string;
-  name: string;
-  arn: string;
-  created_at: number;
-  created_by: string;
-}
-
-export function toEntityRecord(row: DbEntity): EntityRecord {
-  return {
-    id: row.id,
-    arn: row.arn,
-    account: row.account,
-    region: row.region,
-    kind: row.kind as EntityKind,
-    name: row.name,
-    type: row.type,
-    sourceUri: row.source_uri,
-    status: row.status,
-    description: row.description,
-    properties: JSON.parse(row.properties) as Record<string, string>,
-    attrs: JSON.parse(row.attrs) as Record<string, unknown>,
-    createdAt: row.created_at,
-    createdBy: JSON.parse(row.created_by) as UserContext,
-    modifiedAt: row.modified_at,
-    modifiedBy: JSON.parse(row.modified_by) as UserContext,
-    automatic: row.automatic === 1,
-  };
-}
-
-export function toAssociationRecord(row: DbAssociation): AssociationRecord {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    destinationId: row.destination_id,
-    sourceArn: row.source_arn,
-    destinationArn: row.destination_arn,
-    sourceType: row.source_type,
-    destinationType: row.destination_type,
-    sourceName: row.source_name,
-    destinationName: row.destination_name,
-    type: row.type as AssociationType | null,
-    account: row.account,
-    region: row.region,
-    createdAt: row.created_at,
-    createdBy: JSON.parse(row.created_by) as UserContext,
-    automatic: row.automatic === 1,
-  };
-}
-
-export function toLineageGroupRecord(row: DbLineageGroup): LineageGroupRecord {
-  return {
-    account: row.account,
-    region: row.region,
-    name: row.name,
-    arn: row.arn,
-    createdAt: row.created_at,
-    createdBy: JSON.parse(row.created_by) as UserContext,
-  };
-}
-
-export interface DbResource {
-  id: number;
-  account: string;
-  region: string;
-  kind: string;
-  name: string;
-  arn: string;
-  status: string | null;
-  created_at: number;
-  modified_at: number;
-  doc: string;
-}
-
-export function toResourceRecord(row: DbResource): ResourceRecord {
-  return {
-    id: row.id,
-    account: row.account,
-    region: row.region,
-    kind: row.kind,
-    name: row.name,
-    arn: row.arn,
-    status: row.status,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    doc: JSON.parse(row.doc) as Record<string, unknown>,
-  };
-}
+export const toEntityRecord = (row: DbEntity): EntityRecord => rows.toEntityRecord(row, COLUMNS);
+export const toAssociationRecord = (row: DbAssociation): AssociationRecord => rows.toAssociationRecord(row, COLUMNS);
+export const toLineageGroupRecord = (row: DbLineageGroup): LineageGroupRecord => rows.toLineageGroupRecord(row, COLUMNS);
+export const toResourceRecord = (row: DbResource): ResourceRecord => rows.toResourceRecord(row, COLUMNS);
