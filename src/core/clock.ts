@@ -14,3 +14,8 @@ export function toEpochSeconds(ms: number): number {
 export function fromEpochSeconds(seconds: number): number {
   return Math.round(seconds * 1000);
 }
+
+/** An optional wire timestamp (a filter bound) as milliseconds; absent stays absent. */
+export function fromOptionalEpochSeconds(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : fromEpochSeconds(seconds);
+}

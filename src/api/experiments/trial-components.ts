@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds } from '../../core/clock.js';
+import { fromEpochSeconds, fromOptionalEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
 import type { EntityRecord } from '../../core/model.js';
 import type { StoreTx } from '../../storage/store.js';
@@ -67,8 +67,8 @@ export async function createTrialComponent(
 ): Promise<EntityRecord> {
   const name = input.TrialComponentName;
   const now = deps.clock.now();
-  const start = input.StartTime === undefined ? undefined : fromEpochSeconds(input.StartTime);
-  const end = input.EndTime === undefined ? undefined : fromEpochSeconds(input.EndTime);
+  const start = fromOptionalEpochSeconds(input.StartTime);
+  const end = fromOptionalEpochSeconds(input.EndTime);
   checkTimes(start, end);
   const attrs: TrialComponentAttrs = {
     DisplayName: input.DisplayName ?? name,
@@ -192,8 +192,8 @@ export function trialComponentOperations(deps: ApiDeps): OperationTable {
               experimentId: experiment?.id,
               trialId: trial?.id,
               sourceArn: input.SourceArn,
-              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
-              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreatedAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreatedBefore),
               sortBy: input.SortBy ?? 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrial.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds } from '../../core/clock.js';
 import { ValidationException } from '../../core/errors.js';
 import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
@@ -109,8 +109,8 @@ export function trialOperations(deps: ApiDeps): OperationTable {
               kind: 'experiment-trial',
               experimentId: experiment?.id,
               componentId: component?.id,
-              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
-              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreatedAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreatedBefore),
               sortBy: input.SortBy ?? 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,

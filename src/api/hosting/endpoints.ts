@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ServiceError, ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { ServingPlan } from '../../jobs/serving.js';
@@ -146,8 +146,8 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
               scope: ctx.scope,
               kind: CONFIG_KIND,
               nameContains: input.NameContains,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreationTimeAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreationTimeBefore),
               sortBy: input.SortBy ?? 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,
@@ -212,10 +212,10 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
               kind: ENDPOINT_KIND,
               nameContains: input.NameContains,
               status: input.StatusEquals,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: input.LastModifiedTimeAfter === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: input.LastModifiedTimeBefore === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreationTimeAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreationTimeBefore),
+              modifiedAfter: fromOptionalEpochSeconds(input.LastModifiedTimeAfter),
+              modifiedBefore: fromOptionalEpochSeconds(input.LastModifiedTimeBefore),
               sortBy: input.SortBy ?? 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,

@@ -6,17 +6,17 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/build-your-own-processing-container.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { JobOutcome, JobPlan } from '../../jobs/job-run.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import type { CreateProcessingJobRequest, DescribeProcessingJobResponse, ProcessingJobSummary, TrialComponentParameterValue } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { checkUnique, checkUri, requireJobs } from './job-common.js';
 import { createJobLineage, finishJobLineage, PROCESSING, requireExperimentTrial } from './job-lineage.js';
 import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { listResourcePage } from './resource-listing.js';
 import { stopJob } from './training-jobs.js';
 
 const KIND = PROCESSING.kind;
@@ -165,26 +165,7 @@ export function processingJobOperations(deps: ApiDeps): OperationTable {
 
     async ListProcessingJobs(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListProcessingJobs',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: KIND,
-              nameContains: input.NameContains,
-              status: input.StatusEquals,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: input.LastModifiedTimeAfter === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: input.LastModifiedTimeBefore === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder !== 'Descending',
-              after,
-              limit,
-            }),
-          (j) => ({ value: input.SortBy === 'Name' ? j.name : input.SortBy === 'Status' ? (j.status ?? '') : j.createdAt, id: j.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListProcessingJobs', kind: KIND, defaultOrder: 'Ascending', status: input.StatusEquals }),
       );
       return { ProcessingJobSummaries: page.items.map(summary), NextToken: page.nextToken };
     },

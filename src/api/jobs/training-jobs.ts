@@ -8,7 +8,7 @@
  */
 import { cpus } from 'node:os';
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { JobOutcome, JobPlan } from '../../jobs/job-run.js';
@@ -22,11 +22,11 @@ import type {
   TrialComponentParameterValue,
 } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { checkUnique, checkUri, hyperparameterValue, joinUri, requireJobs } from './job-common.js';
 import type { JobInputArtifact } from './job-lineage.js';
 import { createJobLineage, finalMetrics, finishJobLineage, requireExperimentTrial, TRAINING } from './job-lineage.js';
 import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { listResourcePage } from './resource-listing.js';
 
 const KIND = TRAINING.kind;
 
@@ -248,26 +248,7 @@ export function trainingJobs(deps: ApiDeps): {
 
     async ListTrainingJobs(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListTrainingJobs',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: KIND,
-              nameContains: input.NameContains,
-              status: input.StatusEquals,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: input.LastModifiedTimeAfter === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: input.LastModifiedTimeBefore === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder !== 'Descending',
-              after,
-              limit,
-            }),
-          (j) => ({ value: input.SortBy === 'Name' ? j.name : input.SortBy === 'Status' ? (j.status ?? '') : j.createdAt, id: j.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListTrainingJobs', kind: KIND, defaultOrder: 'Ascending', status: input.StatusEquals }),
       );
       return { TrainingJobSummaries: page.items.map(summary), NextToken: page.nextToken };
     },

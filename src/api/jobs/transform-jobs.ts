@@ -7,18 +7,18 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { JobOutcome } from '../../jobs/job-run.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import type { DescribeTransformJobResponse, TransformJobSummary } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { resolveModel } from '../hosting/endpoints.js';
 import { checkUri, requireJobs } from './job-common.js';
 import type { JobInputArtifact } from './job-lineage.js';
 import { createJobLineage, finishJobLineage, requireExperimentTrial, TRANSFORM } from './job-lineage.js';
 import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { listResourcePage } from './resource-listing.js';
 import { stopJob } from './training-jobs.js';
 
 const KIND = TRANSFORM.kind;
@@ -134,26 +134,7 @@ export function transformJobOperations(deps: ApiDeps): OperationTable {
 
     async ListTransformJobs(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListTransformJobs',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: KIND,
-              nameContains: input.NameContains,
-              status: input.StatusEquals,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: input.LastModifiedTimeAfter === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: input.LastModifiedTimeBefore === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder !== 'Descending',
-              after,
-              limit,
-            }),
-          (j) => ({ value: input.SortBy === 'Name' ? j.name : input.SortBy === 'Status' ? (j.status ?? '') : j.createdAt, id: j.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListTransformJobs', kind: KIND, defaultOrder: 'Ascending', status: input.StatusEquals }),
       );
       return { TransformJobSummaries: page.items.map(summary), NextToken: page.nextToken };
     },

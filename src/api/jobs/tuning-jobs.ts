@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { StoreReader } from '../../storage/store.js';
@@ -23,9 +23,9 @@ import type {
   ParameterRanges,
 } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { requireJobs } from './job-common.js';
 import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { listResourcePage } from './resource-listing.js';
 import { trainingJobs } from './training-jobs.js';
 
 const KIND = 'hyper-parameter-tuning-job';
@@ -260,26 +260,7 @@ export function tuningJobOperations(deps: ApiDeps): OperationTable {
 
     async ListHyperParameterTuningJobs(input, ctx) {
       return store.read(async (r) => {
-        const page = await readPage(
-          'ListHyperParameterTuningJobs',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: KIND,
-              nameContains: input.NameContains,
-              status: input.StatusEquals,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: input.LastModifiedTimeAfter === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: input.LastModifiedTimeBefore === undefined ? undefined : fromEpochSeconds(input.LastModifiedTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (t) => ({ value: input.SortBy === 'Name' ? t.name : input.SortBy === 'Status' ? (t.status ?? '') : t.createdAt, id: t.id }),
-        );
+        const page = await listResourcePage(r, ctx.scope, input, { operation: 'ListHyperParameterTuningJobs', kind: KIND, defaultOrder: 'Descending', status: input.StatusEquals });
         const items: HyperParameterTuningJobSummary[] = [];
         for (const t of page.items) {
           const d = await describe(r, t);

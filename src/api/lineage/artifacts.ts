@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateArtifact.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
 import { artifactId } from '../../core/ids.js';
 import type { EntityRecord } from '../../core/model.js';
@@ -141,8 +141,8 @@ export function artifactOperations(deps: ApiDeps): OperationTable {
               kind: 'artifact',
               sourceUri: input.SourceUri,
               type: input.ArtifactType,
-              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
-              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreatedAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreatedBefore),
               sortBy: 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,

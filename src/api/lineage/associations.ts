@@ -4,7 +4,7 @@
  * entities (experiment, trial, trial component) may not be joined, as in SageMaker.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddAssociation.html
  */
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
 import type { AssociationRecord } from '../../core/model.js';
 import { EXPERIMENT_KINDS } from '../../core/model.js';
@@ -92,8 +92,8 @@ export function associationOperations(deps: ApiDeps): OperationTable {
               sourceType: input.SourceType,
               destinationType: input.DestinationType,
               associationType: input.AssociationType,
-              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
-              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreatedAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreatedBefore),
               sortBy,
               ascending: input.SortOrder === 'Ascending',
               after,

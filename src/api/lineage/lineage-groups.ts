@@ -3,7 +3,7 @@
  * lineage entity. It is what another account is granted access to when lineage is shared.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLineageGroup.html
  */
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound } from '../../core/errors.js';
 import type { LineageGroupRecord } from '../../core/model.js';
 import type { ApiDeps } from '../context.js';
@@ -24,8 +24,8 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
 
   return {
     async ListLineageGroups(input, ctx) {
-      const after = fromEpochSecondsOrUndefined(input.CreatedAfter);
-      const before = fromEpochSecondsOrUndefined(input.CreatedBefore);
+      const after = fromOptionalEpochSeconds(input.CreatedAfter);
+      const before = fromOptionalEpochSeconds(input.CreatedBefore);
       const byName = input.SortBy === 'Name';
       const asc = input.SortOrder === 'Ascending';
       // An account has a single lineage group today, so sorting and paging happen in memory.
@@ -68,8 +68,4 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
       return { LineageGroupArn: g.arn };
     },
   };
-}
-
-function fromEpochSecondsOrUndefined(seconds: number | undefined): number | undefined {
-  return seconds === undefined ? undefined : fromEpochSeconds(seconds);
 }

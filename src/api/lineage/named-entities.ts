@@ -6,7 +6,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateContext.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import type { EntityRecord, Tag } from '../../core/model.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import type { OperationTable } from '../operation.js';
@@ -149,8 +149,8 @@ function namedEntityOperations(deps: ApiDeps, k: NamedEntityKind): Record<string
               kind: k.kind,
               sourceUri: input.SourceUri,
               type: input[`${L}Type`] as string | undefined,
-              createdAfter: input.CreatedAfter === undefined ? undefined : fromEpochSeconds(input.CreatedAfter),
-              createdBefore: input.CreatedBefore === undefined ? undefined : fromEpochSeconds(input.CreatedBefore),
+              createdAfter: fromOptionalEpochSeconds(input.CreatedAfter),
+              createdBefore: fromOptionalEpochSeconds(input.CreatedBefore),
               sortBy: input.SortBy ?? 'CreationTime',
               ascending: input.SortOrder === 'Ascending',
               after,

@@ -9,7 +9,7 @@
  * position; see docs/behaviour.md for what concurrent writes can and cannot do to a paging client.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_QueryLineage.html
  */
-import { fromEpochSeconds } from '../../core/clock.js';
+import { fromOptionalEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
 import { evaluateLineage } from '../../lineage/engine.js';
 import { pageOf } from '../../lineage/page.js';
@@ -30,7 +30,7 @@ const DEFAULT_DIRECTION: LineageDirection = 'Both';
 
 function toFilters(f: QueryFilters | undefined): LineageFilters {
   if (!f) return {};
-  const ms = (s: number | undefined): number | undefined => (s === undefined ? undefined : fromEpochSeconds(s));
+  const ms = (s: number | undefined): number | undefined => (fromOptionalEpochSeconds(s));
   return {
     lineageTypes: f.LineageTypes && f.LineageTypes.length > 0 ? new Set(f.LineageTypes) : undefined,
     types: f.Types && f.Types.length > 0 ? new Set(f.Types) : undefined,

@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry.html
  */
 import { formatArn, isArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ConflictException, ResourceNotFound, ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { StoreReader } from '../../storage/store.js';
@@ -23,10 +23,10 @@ import type {
   ModelPackageSummary,
 } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { ensureArtifact, ensureAssociation, ensureNamedEntity } from '../jobs/auto-lineage.js';
 import { checkUri } from '../jobs/job-common.js';
 import { deleteResource, insertResource, requireResource, stripUndefined, updateResource, wireDoc } from '../jobs/resources.js';
+import { listResourcePage } from '../jobs/resource-listing.js';
 
 const GROUP_KIND = 'model-package-group';
 const PACKAGE_KIND = 'model-package';
@@ -126,23 +126,7 @@ export function modelPackageOperations(deps: ApiDeps): OperationTable {
 
     async ListModelPackageGroups(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListModelPackageGroups',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: GROUP_KIND,
-              nameContains: input.NameContains,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (g) => ({ value: input.SortBy === 'Name' ? g.name : g.createdAt, id: g.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListModelPackageGroups', kind: GROUP_KIND, defaultOrder: 'Descending' }),
       );
       const items: ModelPackageGroupSummary[] = page.items.map((g) => {
         const d = wireDoc<DescribeModelPackageGroupOutput>(g);
@@ -232,26 +216,14 @@ export function modelPackageOperations(deps: ApiDeps): OperationTable {
       const type = input.ModelPackageType ?? 'Both';
       const page = await store.read(async (r) => {
         const group = input.ModelPackageGroupName === undefined ? undefined : await requireResource(r, ctx.scope, GROUP_KIND, 'Model package group', input.ModelPackageGroupName);
-        return readPage(
-          'ListModelPackages',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: PACKAGE_KIND,
-              nameContains: input.NameContains,
-              namePrefix: group === undefined ? undefined : `${group.name}/`,
-              versioned: group !== undefined || type === 'Versioned' ? true : type === 'Unversioned' ? false : undefined,
-              status: input.ModelApprovalStatus,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (p) => ({ value: input.SortBy === 'Name' ? p.name : p.createdAt, id: p.id }),
-        );
+        return listResourcePage(r, ctx.scope, input, {
+          operation: 'ListModelPackages',
+          kind: PACKAGE_KIND,
+          defaultOrder: 'Descending',
+          status: input.ModelApprovalStatus,
+          namePrefix: group === undefined ? undefined : `${group.name}/`,
+          versioned: group !== undefined || type === 'Versioned' ? true : type === 'Unversioned' ? false : undefined,
+        });
       });
       return { ModelPackageSummaryList: page.items.map(packageSummary), NextToken: page.nextToken };
     },

@@ -5,17 +5,17 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound, ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { ApiDeps } from '../context.js';
 import type { ContainerDefinition, DescribeModelOutput, ModelSummary } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
 import { findModelPackage } from './model-packages.js';
 import { ensureArtifact } from '../jobs/auto-lineage.js';
 import { checkUri } from '../jobs/job-common.js';
 import { deleteResource, insertResource, requireResource, stripUndefined, wireDoc } from '../jobs/resources.js';
+import { listResourcePage } from '../jobs/resource-listing.js';
 
 export const MODEL_KIND = 'model';
 
@@ -64,23 +64,7 @@ export function modelOperations(deps: ApiDeps): OperationTable {
 
     async ListModels(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListModels',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: MODEL_KIND,
-              nameContains: input.NameContains,
-              createdAfter: input.CreationTimeAfter === undefined ? undefined : fromEpochSeconds(input.CreationTimeAfter),
-              createdBefore: input.CreationTimeBefore === undefined ? undefined : fromEpochSeconds(input.CreationTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (m) => ({ value: input.SortBy === 'Name' ? m.name : m.createdAt, id: m.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListModels', kind: MODEL_KIND, defaultOrder: 'Descending' }),
       );
       const summaries: ModelSummary[] = page.items.map((m) => ({ ModelName: m.name, ModelArn: m.arn, CreationTime: toEpochSeconds(m.createdAt) }));
       return { Models: summaries, NextToken: page.nextToken };
