@@ -177,9 +177,23 @@ async function runOnPostgres(perClient: number, storeWrites: number): Promise<Po
 
 interface SqliteResults {
   readonly http: Summary & { errors: number };
+  /** The same server with the API on the socket thread (`--single-thread`). */
+  readonly singleThread: Summary & { errors: number };
   readonly ping: Summary;
   readonly inProcess: Summary;
   readonly storeOnly: Summary;
+}
+
+async function runSingleThreaded(perClient: number): Promise<Summary & { errors: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
+  const server = await startServerProcess(['--data', dir, '--quotas', 'off', '--single-thread']);
+  try {
+    await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
+    return await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function runOnSqlite(perClient: number, storeWrites: number): Promise<SqliteResults> {
@@ -189,10 +203,11 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
     await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
     const ping = await runHttp(server.url, () => 'ping');
     const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+    const singleThread = await runSingleThreaded(perClient);
     const inProcessCalls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc')).flat();
     const inProcess = await runInProcess(inProcessCalls);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    return { http, ping, inProcess, storeOnly };
+    return { http, singleThread, ping, inProcess, storeOnly };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -201,7 +216,7 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
 
 export async function ingestBenchmark(options: { requests: number }): Promise<string> {
   const perClient = Math.ceil(options.requests / CLIENTS);
-  const { http, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
+  const { http, singleThread, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
   // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
   const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
   const row = (name: string, s: Summary, extra = ''): string[] => [
@@ -213,6 +228,7 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
     ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
     [
       row('HTTP, mixed workload (SQLite)', http, `${target(http)}; ${http.errors} non-200`),
+      row('baseline: same, API on the socket thread', singleThread, `threaded = ${fmt.ratio(http.perSecond / singleThread.perSecond)} of this; ${singleThread.errors} non-200`),
       row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),
       row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
       row('baseline: store writes only (SQLite)', storeOnly, '1 entity + 1 association per tx'),

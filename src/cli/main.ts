@@ -10,6 +10,7 @@ import type { ImageMapping } from '../jobs/image-map.js';
 import { parseImageMappings } from '../jobs/image-map.js';
 import { jsonLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
+import { startThreadedStemma } from '../server/threaded-server.js';
 import { describeStore } from '../storage/open-store.js';
 import { Action } from '../sdk/action.js';
 import { Artifact } from '../sdk/artifact.js';
@@ -72,15 +73,16 @@ export function buildProgram(): Command {
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
     .option('--max-depth <n>', 'deepest QueryLineage MaxDepth accepted (SageMaker: 10)', depth, 10)
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
+    .option('--single-thread', 'run the API on the socket thread instead of a thread of its own (slower under load; for profiling)', false)
     .option(
       '--image-map <file|spec>',
       "container images to local commands for jobs: a JSON file [{\"pattern\": \"acme/*\", \"command\": [\"python3\"]}] or 'pattern=command;…'",
       imageMap,
       process.env['STEMMA_IMAGE_MAP'] === undefined ? [] : imageMap(process.env['STEMMA_IMAGE_MAP']),
     )
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[] }) => {
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[]; singleThread: boolean }) => {
       const log = jsonLogger();
-      const running = await startStemma({
+      const config = {
         dataDir: opts.data,
         db: opts.db,
         host: opts.host,
@@ -89,8 +91,8 @@ export function buildProgram(): Command {
         maxLineageDepth: opts.maxDepth,
         insecure: opts.insecure,
         imageMappings: opts.imageMap,
-        log,
-      });
+      };
+      const running = opts.singleThread ? await startStemma({ ...config, log }) : await startThreadedStemma(config, log);
       const where = describeStore({ dataDir: opts.data, db: opts.db });
       log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where });
       process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where})\n`);

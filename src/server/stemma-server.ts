@@ -22,6 +22,7 @@ import { createApp } from './app.js';
 import { openAuthenticator } from './auth.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
+import type { RequestHandler } from './http-types.js';
 import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
 import { defaultWebRoot } from './web-root.js';
@@ -60,14 +61,29 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
-  const log = config.log ?? jsonLogger();
+/** Everything a server is made of except its socket: the store, the API and the request handler. */
+export interface Application {
+  readonly handler: RequestHandler;
+  readonly store: Store;
+  readonly api: SageMakerApi;
+  /** Stops the jobs and closes the store; call after the socket stopped taking requests. */
+  close(): Promise<void>;
+}
+
+/** Refuses configurations that must not start, before anything is opened. */
+export function checkServeConfig(config: Pick<ServeConfig, 'host' | 'insecure'>): void {
   if (!isLoopback(config.host) && !config.insecure) {
     throw new Error(
       `Refusing to listen on ${config.host} without authentication: open mode accepts any credentials. ` +
         'Bind to 127.0.0.1, or pass --insecure if this network is trusted.',
     );
   }
+}
+
+/** Opens the store and builds the API and the HTTP pipeline on it (the composition root). */
+export async function buildApplication(config: ServeConfig): Promise<Application> {
+  const log = config.log ?? jsonLogger();
+  checkServeConfig(config);
   const store = await openStore({
     dataDir: config.dataDir,
     db: config.db,
@@ -95,20 +111,38 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const app = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
-    const server = await listen(app, config.port, config.host);
+    const handler = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     return {
-      ...server,
+      handler,
       store,
       api,
       close: async () => {
-        await server.close();
         await api.shutdownJobs();
         await store.close();
       },
     };
   } catch (e) {
     await store.close();
+    throw e;
+  }
+}
+
+/** The application and its socket in this thread: what tests and embedded CLI commands use. */
+export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
+  const app = await buildApplication(config);
+  try {
+    const server = await listen(app.handler, config.port, config.host);
+    return {
+      ...server,
+      store: app.store,
+      api: app.api,
+      close: async () => {
+        await server.close();
+        await app.close();
+      },
+    };
+  } catch (e) {
+    await app.close();
     throw e;
   }
 }

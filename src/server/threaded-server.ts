@@ -1,0 +1,97 @@
+/**
+ * `stemma serve` on two threads. The socket thread (this one) reads requests and writes responses;
+ * the application thread (app-thread.ts) validates, runs the operation and talks to the store.
+ * Under load each side keeps one core busy: on the embedded store about half of a request's time is
+ * SQLite and the other half HTTP parsing and socket writes, so splitting them raises throughput
+ * instead of queueing everything on one event loop.
+ */
+import { Worker } from 'node:worker_threads';
+import { InternalFailure } from '../core/errors.js';
+import { requestId } from '../core/ids.js';
+import { errorResponse } from './aws-json.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
+import type { Logger } from './log.js';
+import type { ListeningServer } from './node-server.js';
+import { listen } from './node-server.js';
+import type { ServeConfig } from './stemma-server.js';
+import { checkServeConfig } from './stemma-server.js';
+import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
+import { asBuffer, TurnBatcher } from './thread-messages.js';
+
+/** What can cross to the application thread: everything but functions (its logger is its own). */
+export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log'>;
+
+export async function startThreadedStemma(config: ThreadedServeConfig, log: Logger): Promise<ListeningServer> {
+  checkServeConfig(config);
+  const worker = new Worker(new URL('./app-thread.js', import.meta.url), { workerData: config });
+  const pending = new Map<number, (response: HttpResponse) => void>();
+  let nextId = 0;
+  let closed: (() => void) | undefined;
+
+  const failAll = (reason: string): void => {
+    for (const resolve of pending.values()) resolve(errorResponse(new InternalFailure(reason), requestId()));
+    pending.clear();
+  };
+
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: FromAppThread) => {
+      switch (message.type) {
+        case 'ready':
+          resolve();
+          break;
+        case 'failed':
+          reject(new Error(message.message));
+          break;
+        case 'responses':
+          for (const { id, response } of message.batch) {
+            const done = pending.get(id);
+            pending.delete(id);
+            done?.({ ...response, body: typeof response.body === 'string' ? response.body : asBuffer(response.body) });
+          }
+          break;
+        case 'closed':
+          closed?.();
+          break;
+      }
+    });
+    worker.on('error', (e) => {
+      log.error('the application thread failed', { error: e.message });
+      failAll('The server failed while handling this request.');
+      reject(e);
+      // Without its application thread the server can only fail every request: stop instead.
+      process.exitCode = 1;
+      void worker.terminate().then(() => process.exit(1));
+    });
+    worker.on('exit', (code) => {
+      failAll('The server is shutting down.');
+      reject(new Error(`The application thread exited (code ${code}) before it was ready.`));
+    });
+  });
+  try {
+    await ready;
+  } catch (e) {
+    await worker.terminate();
+    throw e;
+  }
+
+  const requests = new TurnBatcher<RequestEnvelope>((batch) => worker.postMessage({ type: 'requests', batch } satisfies ToAppThread));
+  const handler = (request: HttpRequest): Promise<HttpResponse> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      requests.push({ id, request });
+    });
+
+  const server = await listen(handler, config.port, config.host);
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.postMessage({ type: 'close' } satisfies ToAppThread);
+      });
+      await worker.terminate();
+    },
+  };
+}
