@@ -3,7 +3,6 @@
  * or PostgreSQL), builds the API and the HTTP pipeline, and listens. Everything is created here and
  * passed down; nothing is global.
  */
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -19,7 +18,8 @@ import type { Clock } from '../core/clock.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
-import { openAuthenticator } from './auth.js';
+import type { AuthMode } from './auth-mode.js';
+import { authenticatorFor } from './auth-mode.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { ListeningServer } from './node-server.js';
@@ -39,6 +39,10 @@ export interface ServeConfig {
   readonly maxLineageDepth?: number;
   /** Allow open (unauthenticated) mode on a non-loopback address. */
   readonly insecure: boolean;
+  /** The keys file of strict mode (`--keys`); given one, the server is strict. */
+  readonly keysFile?: string;
+  /** Forces `open` or `strict` (`--auth`); default: strict with a keys file, else open. */
+  readonly auth?: AuthMode;
   /** Image URI patterns mapped to local commands for the `process` job runtime, tried before the built-in ones. */
   readonly imageMappings?: readonly ImageMapping[];
   /** How long a stopped job has between SIGTERM and SIGKILL (default 10 s). */
@@ -52,22 +56,16 @@ export interface ServeConfig {
 export interface RunningStemma extends ListeningServer {
   readonly store: Store;
   readonly api: SageMakerApi;
+  readonly authMode: AuthMode;
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export { isLoopback } from './auth-mode.js';
 
 export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
   const log = config.log ?? jsonLogger();
-  if (!isLoopback(config.host) && !config.insecure) {
-    throw new Error(
-      `Refusing to listen on ${config.host} without authentication: open mode accepts any credentials. ` +
-        'Bind to 127.0.0.1, or pass --insecure if this network is trusted.',
-    );
-  }
+  const clock = config.clock ?? systemClock;
+  // Before anything is opened: a bad keys file or an unsafe bind is a start error.
+  const { mode: authMode, authenticator } = authenticatorFor(config, clock);
   const store = await openStore({
     dataDir: config.dataDir,
     db: config.db,
@@ -79,7 +77,6 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
   try {
-    const clock = config.clock ?? systemClock;
     const objects = new ObjectStore(join(config.dataDir, 'objects'));
     const jobs = new JobSupervisor(
       {
@@ -95,12 +92,13 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const app = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
+    const app = createApp({ api, auth: authenticator, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,
       store,
       api,
+      authMode,
       close: async () => {
         await server.close();
         await api.shutdownJobs();
