@@ -43,7 +43,13 @@ async function signedHeaders(host: string, call: Call): Promise<Record<string, s
   return headers;
 }
 
-async function runMixed(url: string, perClient: number, tag: string, sign: boolean): Promise<Summary & { errors: number }> {
+interface Raw {
+  readonly latenciesMs: number[];
+  readonly seconds: number;
+  readonly errors: number;
+}
+
+async function runMixed(url: string, perClient: number, tag: string, sign: boolean): Promise<Raw> {
   const { hostname, port, host } = new URL(url);
   const requests = await Promise.all(
     Array.from({ length: CLIENTS }, (_, c) =>
@@ -58,7 +64,12 @@ async function runMixed(url: string, perClient: number, tag: string, sign: boole
     ),
   );
   const result = await runLoad(url, requests);
-  return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
+  return { latenciesMs: result.latenciesMs, seconds: result.seconds, errors: result.non200 };
+}
+
+function merged(runs: readonly Raw[]): Summary & { errors: number } {
+  const summary = summarize(runs.flatMap((r) => r.latenciesMs), runs.reduce((a, r) => a + r.seconds, 0));
+  return { ...summary, errors: runs.reduce((a, r) => a + r.errors, 0) };
 }
 
 async function runPing(url: string): Promise<Summary> {
@@ -68,17 +79,15 @@ async function runPing(url: string): Promise<Summary> {
   return summarize(result.latenciesMs, result.seconds);
 }
 
-async function onServer<T>(strict: boolean, work: (url: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-auth-'));
+interface BenchServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(dir: string, strict: boolean): Promise<BenchServer> {
   const keys = join(dir, 'keys.json');
   writeFileSync(keys, JSON.stringify({ keys: [KEY] }));
-  const server = await startServerProcess(['--data', join(dir, 'data'), '--quotas', 'off', ...(strict ? ['--keys', keys] : [])]);
-  try {
-    return await work(server.url);
-  } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return startServerProcess(['--data', join(dir, strict ? 'strict' : 'open'), '--quotas', 'off', ...(strict ? ['--keys', keys] : [])]);
 }
 
 /** `authenticate()` alone, on the same signed DescribeArtifact request, `n` times. */
@@ -98,21 +107,37 @@ async function authenticateCost(auth: Authenticator, n: number): Promise<Summary
 }
 
 export async function authBenchmark(options: { requests: number; authentications: number }): Promise<string> {
-  const perClient = Math.ceil(options.requests / CLIENTS);
-  const open = await onServer(false, async (url) => {
-    await runMixed(url, 500, 'warmup', false);
-    return runMixed(url, perClient, 'run', false);
-  });
-  const { strict, ping } = await onServer(true, async (url) => {
-    await runMixed(url, 500, 'warmup', true);
-    return { strict: await runMixed(url, perClient, 'run', true), ping: await runPing(url) };
-  });
+  // The machine is shared: the two modes take turns, in several rounds, so drift in its load
+  // falls on both alike.
+  const rounds = 4;
+  const perClient = Math.ceil(options.requests / CLIENTS / rounds);
+  const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-auth-'));
+  const openServer = await startServer(dir, false);
+  const strictServer = await startServer(dir, true);
+  const openRuns: Raw[] = [];
+  const strictRuns: Raw[] = [];
+  let ping: Summary;
+  try {
+    await runMixed(openServer.url, 500, 'warmup', false);
+    await runMixed(strictServer.url, 500, 'warmup', true);
+    for (let round = 0; round < rounds; round++) {
+      openRuns.push(await runMixed(openServer.url, perClient, `run${round}`, false));
+      strictRuns.push(await runMixed(strictServer.url, perClient, `run${round}`, true));
+    }
+    ping = await runPing(strictServer.url);
+  } finally {
+    await openServer.stop();
+    await strictServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const open = merged(openRuns);
+  const strict = merged(strictRuns);
   const openAuth = await authenticateCost(openAuthenticator(), options.authentications);
   const strictAuth = await authenticateCost(strictAuthenticator({ keys: [KEY], clock: systemClock }), options.authentications);
   const row = (name: string, s: Summary, extra: string): string[] => [name, fmt.int(s.count), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p95), fmt.ms(s.p99), extra];
   return [
     table(
-      `Authentication over HTTP: the ingest mixed workload, ${CLIENTS} keep-alive clients, SQLite`,
+      `Authentication over HTTP: the ingest mixed workload, ${CLIENTS} keep-alive clients, SQLite, ${rounds} alternating rounds`,
       ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
       [
         row('strict mode (SigV4 verified)', strict, `${fmt.ratio(strict.perSecond / open.perSecond)} of open; ${strict.errors} non-200`),

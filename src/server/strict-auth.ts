@@ -8,7 +8,7 @@
  *
  * Errors follow AWS's JSON services (see docs/behaviour.md, "Authentication"), all HTTP 403.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256Node } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ServiceError } from '../core/errors.js';
@@ -38,13 +38,15 @@ function invalid(message: string): ServiceError {
   return authError('InvalidSignatureException', message);
 }
 
-/** `20261121T182500Z` → milliseconds, or undefined when it is not that form. */
+/** `20261121T182500Z` → milliseconds, or undefined when it is not that form or not a real time. */
 function parseAmzDate(text: string): number | undefined {
   const m = AMZ_DATE_RE.exec(text);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  return new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z' === text ? ms : undefined;
+  // Date.UTC rolls 20261131 over into December; a real date survives the round trip.
+  const back = new Date(ms);
+  return back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === s ? ms : undefined;
 }
 
 function amzDate(ms: number): string {
@@ -61,10 +63,8 @@ function queryBag(query: string | undefined): Record<string, string | string[]> 
   return bag;
 }
 
-async function sha256Hex(body: Uint8Array): Promise<string> {
-  const hash = new Sha256Node();
-  hash.update(body);
-  return Buffer.from(await hash.digest()).toString('hex');
+function sha256Hex(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 function sameSignature(expected: string, given: string): boolean {
@@ -167,7 +167,7 @@ export function strictAuthenticator(options: StrictAuthOptions): Authenticator {
         throw invalid(`Signature not yet current: ${dateHeader} is still later than ${amzDate(now + MAX_CLOCK_SKEW_MS)} (${amzDate(now)} + 15 min.)`);
       }
 
-      const bodyHash = await sha256Hex(request.body);
+      const bodyHash = sha256Hex(request.body);
       const declaredHash = headers[CONTENT_SHA256];
       if (declaredHash !== undefined && declaredHash !== bodyHash) {
         throw invalid(
