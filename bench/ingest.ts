@@ -25,7 +25,7 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 const CLIENTS = 8;
 
-interface Call {
+export interface Call {
   readonly op: string;
   readonly body: string;
 }
@@ -55,7 +55,7 @@ function stepCalls(client: number, i: number, tag: string): Call[] {
   return calls;
 }
 
-function workload(client: number, totalPerClient: number, tag: string): Call[] {
+export function workload(client: number, totalPerClient: number, tag: string): Call[] {
   const calls: Call[] = [];
   for (let i = 0; calls.length < totalPerClient; i++) calls.push(...stepCalls(client, i, tag));
   return calls.slice(0, totalPerClient);

@@ -3,12 +3,18 @@
  * each beside baselines measured in the same run (absolute times drift on shared machines).
  */
 import { cpus } from 'node:os';
+import { authBenchmark } from './auth.js';
 import { ingestBenchmark } from './ingest.js';
 import { queryBenchmark } from './query.js';
 import { searchBenchmark } from './search.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
   ingest: () => ingestBenchmark({ requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000) }),
+  auth: () =>
+    authBenchmark({
+      requests: Number(process.env['BENCH_REQUESTS'] ?? 80_000),
+      authentications: Number(process.env['BENCH_AUTHENTICATIONS'] ?? 20_000),
+    }),
   query: () =>
     queryBenchmark({
       entities: Number(process.env['BENCH_ENTITIES'] ?? 1_000_000),

@@ -28,9 +28,9 @@ export function spawnServe(args: string[]): Promise<ServeProcess> {
   });
 }
 
-/** Runs a stemma command to completion. */
-export function runStemma(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [STEMMA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a stemma command to completion (in this process's environment unless `env` is given). */
+export function runStemma(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [STEMMA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -6,13 +6,14 @@
  * vitest.config.ts): `sqlite` (default) gives each server a fresh data directory, `postgres` a
  * fresh database in the run's throwaway PostgreSQL cluster.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { QuotaLimits } from '../src/api/quotas.js';
 import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
 import { silentLogger } from '../src/server/log.js';
+import type { AccessKey } from '../src/server/keys-file.js';
 import type { RunningStemma } from '../src/server/stemma-server.js';
 import { startStemma } from '../src/server/stemma-server.js';
 import type { TestDatabase } from './postgres-databases.js';
@@ -30,10 +31,21 @@ export interface TestServer {
   /** The embedded store's directory (unused on PostgreSQL). */
   readonly dataDir: string;
   readonly running: RunningStemma;
-  client(options?: { accessKeyId?: string; region?: string }): SageMakerClient;
+  /**
+   * A client signing with the given key. Defaults: the first of `keys` on a strict server,
+   * `AKIDTEST` / `test-secret` on an open one. `systemClockOffset` (ms) skews the client's clock.
+   */
+  client(options?: ClientOptions): SageMakerClient;
   /** A raw AWS JSON 1.1 call, for what the SDK would refuse to send. */
   raw(target: string | undefined, body: string | Buffer, headers?: Record<string, string>): Promise<RawResponse>;
   close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly region?: string;
+  readonly systemClockOffset?: number;
 }
 
 export interface RawResponse {
@@ -56,12 +68,20 @@ export interface TestServerOptions {
   readonly stopGraceMs?: number;
   /** The web explorer's files to serve at `/` (default: the package's `dist/web`). */
   readonly webRoot?: string;
+  /** Access keys: written to a keys file in the data directory, and the server runs in strict mode. */
+  readonly keys?: readonly AccessKey[];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const backend = testBackend();
   const dataDir = options.dataDir ?? tempDir();
   const database: TestDatabase | undefined = backend === 'postgres' && !options.db ? await freshDatabase() : undefined;
+  let keysFile: string | undefined;
+  if (options.keys) {
+    keysFile = join(dataDir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify({ keys: options.keys }));
+  }
+  const defaultKey = options.keys?.[0] ?? { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
   const running = await startStemma({
     dataDir,
     db: options.db ?? database?.url,
@@ -71,6 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     maxLineageDepth: options.maxLineageDepth,
     stopGraceMs: options.stopGraceMs,
     webRoot: options.webRoot,
+    keysFile,
     insecure: false,
     log: silentLogger,
   });
@@ -80,12 +101,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     backend,
     dataDir,
     running,
-    client: ({ accessKeyId = 'AKIDTEST', region = 'us-east-1' } = {}) => {
+    client: (clientOptions = {}) => {
+      const accessKeyId = clientOptions.accessKeyId ?? defaultKey.accessKeyId;
+      const secretAccessKey =
+        clientOptions.secretAccessKey ?? options.keys?.find((k) => k.accessKeyId === accessKeyId)?.secretAccessKey ?? defaultKey.secretAccessKey;
       const client = new SageMakerClient({
         endpoint: running.url,
-        region,
-        credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+        region: clientOptions.region ?? 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey },
         maxAttempts: 1,
+        ...(clientOptions.systemClockOffset === undefined ? {} : { systemClockOffset: clientOptions.systemClockOffset }),
       });
       clients.push(client);
       return client;

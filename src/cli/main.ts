@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseQuotaOption } from '../api/quotas.js';
 import type { ImageMapping } from '../jobs/image-map.js';
 import { parseImageMappings } from '../jobs/image-map.js';
+import type { AuthMode } from '../server/auth-mode.js';
 import { jsonLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
 import { startThreadedStemma } from '../server/threaded-server.js';
@@ -73,6 +74,8 @@ export function buildProgram(): Command {
     .option('--quotas <spec>', "quotas on manually created entities: 'sagemaker', 'off', or artifact=N,action=N,…", quotas, parseQuotaOption('sagemaker'))
     .option('--max-depth <n>', 'deepest QueryLineage MaxDepth accepted (SageMaker: 10)', depth, 10)
     .option('--insecure', 'allow open (unauthenticated) mode on a non-loopback address', false)
+    .option('--keys <file>', 'keys file of access keys, secrets, accounts and identities: turns on strict SigV4 authentication', process.env['STEMMA_KEYS'])
+    .addOption(new Option('--auth <mode>', 'authentication: open (any credentials) or strict (default: strict with --keys, else open)').choices(['open', 'strict']))
     .option('--single-thread', 'run the API on the socket thread instead of a thread of its own (slower under load; for profiling)', false)
     .option(
       '--image-map <file|spec>',
@@ -80,7 +83,7 @@ export function buildProgram(): Command {
       imageMap,
       process.env['STEMMA_IMAGE_MAP'] === undefined ? [] : imageMap(process.env['STEMMA_IMAGE_MAP']),
     )
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[]; singleThread: boolean }) => {
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; keys?: string; auth?: AuthMode; imageMap: ImageMapping[]; singleThread: boolean }) => {
       const log = jsonLogger();
       const config = {
         dataDir: opts.data,
@@ -90,12 +93,14 @@ export function buildProgram(): Command {
         quotas: opts.quotas,
         maxLineageDepth: opts.maxDepth,
         insecure: opts.insecure,
+        keysFile: opts.keys === '' ? undefined : opts.keys,
+        auth: opts.auth,
         imageMappings: opts.imageMap,
       };
       const running = opts.singleThread ? await startStemma({ ...config, log }) : await startThreadedStemma(config, log);
       const where = describeStore({ dataDir: opts.data, db: opts.db });
-      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where });
-      process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where})\n`);
+      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where, auth: running.authMode });
+      process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where}; auth: ${running.authMode})\n`);
       const stop = (): void => {
         running.close().then(
           () => process.exit(0),

@@ -6,8 +6,11 @@
 import { SAGEMAKER_QUOTAS } from '../api/quotas.js';
 import { connect } from '../sdk/session.js';
 import type { LineageSession } from '../sdk/session.js';
+import type { SignedRequestInit } from './signed-fetch.js';
+import { signedFetch } from './signed-fetch.js';
 import { silentLogger } from '../server/log.js';
 import { startStemma } from '../server/stemma-server.js';
+import { cliCredentials } from './credentials.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
@@ -22,6 +25,8 @@ export interface Target {
   /** The URL requests go to (the embedded server's, with --data). */
   readonly url: string;
   readonly embedded: boolean;
+  /** A request to the server's own `/api/v1/…` routes (`path` from the root), signed like the session's. */
+  rest(path: string, init?: SignedRequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       session,
       url: running.url,
       embedded: true,
+      rest: (path, init) => signedFetch(session, new URL(path, running.url), init),
       close: async () => {
         session.client.destroy();
         await running.close();
@@ -40,8 +46,14 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     };
   }
   const url = options.endpoint ?? process.env['STEMMA_ENDPOINT'] ?? DEFAULT_ENDPOINT;
-  const session = connect({ endpoint: url, region: options.region });
-  return { session, url, embedded: false, close: () => Promise.resolve(session.client.destroy()) };
+  const session = connect({ endpoint: url, region: options.region, credentials: cliCredentials() });
+  return {
+    session,
+    url,
+    embedded: false,
+    rest: (path, init) => signedFetch(session, new URL(path, url), init),
+    close: () => Promise.resolve(session.client.destroy()),
+  };
 }
 
 /** Runs `fn` against the target and always closes it. */

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       });
     }
   });
-  post({ type: 'ready' });
+  post({ type: 'ready', authMode: app.authMode });
 }
 
 void main();

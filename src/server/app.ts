@@ -1,12 +1,12 @@
 /**
- * The server's request pipeline, independent of the socket: route → authenticate → parse →
+ * The server's request pipeline, independent of the socket: authenticate → route → parse →
  * validate and invoke (the API) → serialize. Every response carries a request id; a fault of our
  * own becomes a logged 500 InternalFailure that reveals nothing but that id.
  */
 import { InternalFailure, ServiceError } from '../core/errors.js';
 import { requestId as newRequestId } from '../core/ids.js';
 import type { SageMakerApi } from '../api/service.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Caller } from './auth.js';
 import { errorResponse, operationOf, parseBody, successResponse } from './aws-json.js';
 import type { HttpRequest, HttpResponse, RequestHandler } from './http-types.js';
 import type { Logger } from './log.js';
@@ -34,9 +34,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): RequestHandler {
   const { api, auth, log, objects, store, webRoot } = deps;
 
-  async function sagemaker(request: HttpRequest, requestId: string): Promise<HttpResponse> {
+  async function sagemaker(request: HttpRequest, requestId: string, caller: Caller): Promise<HttpResponse> {
     const operation = operationOf(request.headers['x-amz-target']);
-    const caller = auth.authenticate(request.headers);
     const input = parseBody(request.body);
     const output = await api.invoke(operation, input, { ...caller, requestId });
     return successResponse(output, requestId);
@@ -45,18 +44,20 @@ export function createApp(deps: AppDeps): RequestHandler {
   return async (request) => {
     const requestId = newRequestId();
     try {
-      if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId);
-      if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, auth });
-      if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, auth });
-      if (isJobLogsRoute(request.path)) return await handleJobLogs(request, requestId, { api, auth });
-      if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects, auth });
-      if (request.path === '/ping' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const reading = request.method === 'GET' || request.method === 'HEAD';
+      // Only the health check and the explorer's own files are public; everything else, including
+      // requests for routes that do not exist, is authenticated first.
+      if (reading && request.path === '/ping') {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
       }
-      if (request.method === 'GET' || request.method === 'HEAD') {
-        if (request.path === ENTITIES_PATH) return await entitiesRoute(request, requestId, store, auth);
-        if (!request.path.startsWith('/api/')) return await staticFileRoute(request, requestId, webRoot);
-      }
+      if (reading && !request.path.startsWith('/api/') && !isInvocationsRoute(request.path)) return await staticFileRoute(request, requestId, webRoot);
+      const caller = await auth.authenticate(request.headers, request);
+      if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId, caller);
+      if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, caller });
+      if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, caller });
+      if (isJobLogsRoute(request.path)) return await handleJobLogs(request, requestId, { api, caller });
+      if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects });
+      if (reading && request.path === ENTITIES_PATH) return await entitiesRoute(request, requestId, store, caller);
       return errorResponse(
         new ServiceError('UnknownOperationException', `No route for ${request.method} ${request.path.slice(0, 256)}.`, {
           statusCode: 404,

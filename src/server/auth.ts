@@ -2,9 +2,11 @@
  * Who a request comes from. In `open` mode (the default on loopback) any credentials are accepted:
  * the signature is parsed but not checked, every key maps to account 000000000000, and the access
  * key becomes the identity recorded in CreatedBy. The region always comes from the credential scope.
+ * `strict` mode (strict-auth.ts) verifies the signature against the keys file.
  */
 import type { Scope } from '../core/arn.js';
 import type { UserContext } from '../core/model.js';
+import type { HttpRequest } from './http-types.js';
 import { parseAuthorization } from './sigv4.js';
 
 export interface Caller {
@@ -13,7 +15,11 @@ export interface Caller {
 }
 
 export interface Authenticator {
-  authenticate(headers: Readonly<Record<string, string | undefined>>): Caller;
+  /**
+   * The caller of a request, or a 4xx ServiceError. `headers` is `request.headers`; it comes first
+   * because most authenticators need nothing else, while a verifying one re-signs the whole request.
+   */
+  authenticate(headers: Readonly<Record<string, string | undefined>>, request: HttpRequest): Caller | Promise<Caller>;
 }
 
 export const OPEN_MODE_ACCOUNT = '000000000000';

@@ -3,7 +3,6 @@
  * or PostgreSQL), builds the API and the HTTP pipeline, and listens. Everything is created here and
  * passed down; nothing is global.
  */
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -19,7 +18,8 @@ import type { Clock } from '../core/clock.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
-import { openAuthenticator } from './auth.js';
+import type { AuthMode } from './auth-mode.js';
+import { authenticatorFor } from './auth-mode.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { RequestHandler } from './http-types.js';
@@ -40,6 +40,10 @@ export interface ServeConfig {
   readonly maxLineageDepth?: number;
   /** Allow open (unauthenticated) mode on a non-loopback address. */
   readonly insecure: boolean;
+  /** The keys file of strict mode (`--keys`); given one, the server is strict. */
+  readonly keysFile?: string;
+  /** Forces `open` or `strict` (`--auth`); default: strict with a keys file, else open. */
+  readonly auth?: AuthMode;
   /** Image URI patterns mapped to local commands for the `process` job runtime, tried before the built-in ones. */
   readonly imageMappings?: readonly ImageMapping[];
   /** How long a stopped job has between SIGTERM and SIGKILL (default 10 s). */
@@ -53,37 +57,27 @@ export interface ServeConfig {
 export interface RunningStemma extends ListeningServer {
   readonly store: Store;
   readonly api: SageMakerApi;
+  readonly authMode: AuthMode;
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export { isLoopback } from './auth-mode.js';
 
 /** Everything a server is made of except its socket: the store, the API and the request handler. */
 export interface Application {
   readonly handler: RequestHandler;
   readonly store: Store;
   readonly api: SageMakerApi;
+  readonly authMode: AuthMode;
   /** Stops the jobs and closes the store; call after the socket stopped taking requests. */
   close(): Promise<void>;
-}
-
-/** Refuses configurations that must not start, before anything is opened. */
-export function checkServeConfig(config: Pick<ServeConfig, 'host' | 'insecure'>): void {
-  if (!isLoopback(config.host) && !config.insecure) {
-    throw new Error(
-      `Refusing to listen on ${config.host} without authentication: open mode accepts any credentials. ` +
-        'Bind to 127.0.0.1, or pass --insecure if this network is trusted.',
-    );
-  }
 }
 
 /** Opens the store and builds the API and the HTTP pipeline on it (the composition root). */
 export async function buildApplication(config: ServeConfig): Promise<Application> {
   const log = config.log ?? jsonLogger();
-  checkServeConfig(config);
+  const clock = config.clock ?? systemClock;
+  // Before anything is opened: a bad keys file or an unsafe bind is a start error.
+  const { mode: authMode, authenticator } = authenticatorFor(config, clock);
   const store = await openStore({
     dataDir: config.dataDir,
     db: config.db,
@@ -95,7 +89,6 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
   try {
-    const clock = config.clock ?? systemClock;
     const objects = new ObjectStore(join(config.dataDir, 'objects'));
     const jobs = new JobSupervisor(
       {
@@ -111,11 +104,12 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const handler = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
+    const handler = createApp({ api, auth: authenticator, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     return {
       handler,
       store,
       api,
+      authMode,
       close: async () => {
         await api.shutdownJobs();
         await store.close();
@@ -136,6 +130,7 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
       ...server,
       store: app.store,
       api: app.api,
+      authMode: app.authMode,
       close: async () => {
         await server.close();
         await app.close();

@@ -3,6 +3,7 @@
  * app-thread.ts). Messages are batched per event-loop turn: one postMessage carries every request
  * (or response) of that turn, because the cost of a message is mostly its fixed wake-up, not its size.
  */
+import type { AuthMode } from './auth-mode.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
 export interface RequestEnvelope {
@@ -18,7 +19,7 @@ export interface ResponseEnvelope {
 export type ToAppThread = { readonly type: 'requests'; readonly batch: readonly RequestEnvelope[] } | { readonly type: 'close' };
 
 export type FromAppThread =
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly authMode: AuthMode }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'responses'; readonly batch: readonly ResponseEnvelope[] }
   | { readonly type: 'closed' };

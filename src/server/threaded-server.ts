@@ -13,16 +13,22 @@ import type { HttpRequest, HttpResponse } from './http-types.js';
 import type { Logger } from './log.js';
 import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
+import type { AuthMode } from './auth-mode.js';
+import { authModeOf } from './auth-mode.js';
 import type { ServeConfig } from './stemma-server.js';
-import { checkServeConfig } from './stemma-server.js';
 import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
 import { asBuffer, TurnBatcher } from './thread-messages.js';
 
 /** What can cross to the application thread: everything but functions (its logger is its own). */
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log'>;
 
-export async function startThreadedStemma(config: ThreadedServeConfig, log: Logger): Promise<ListeningServer> {
-  checkServeConfig(config);
+export interface RunningThreadedStemma extends ListeningServer {
+  readonly authMode: AuthMode;
+}
+
+export async function startThreadedStemma(config: ThreadedServeConfig, log: Logger): Promise<RunningThreadedStemma> {
+  // Configuration errors are reported before a thread starts; the keys file is read there.
+  authModeOf(config);
   const worker = new Worker(new URL('./app-thread.js', import.meta.url), { workerData: config });
   const pending = new Map<number, (response: HttpResponse) => void>();
   let nextId = 0;
@@ -33,11 +39,11 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     pending.clear();
   };
 
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<AuthMode>((resolve, reject) => {
     worker.on('message', (message: FromAppThread) => {
       switch (message.type) {
         case 'ready':
-          resolve();
+          resolve(message.authMode);
           break;
         case 'failed':
           reject(new Error(message.message));
@@ -67,8 +73,9 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
       reject(new Error(`The application thread exited (code ${code}) before it was ready.`));
     });
   });
+  let authMode: AuthMode;
   try {
-    await ready;
+    authMode = await ready;
   } catch (e) {
     await worker.terminate();
     throw e;
@@ -85,6 +92,7 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
   const server = await listen(handler, config.port, config.host);
   return {
     ...server,
+    authMode,
     close: async () => {
       await server.close();
       await new Promise<void>((resolve) => {

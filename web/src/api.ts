@@ -1,8 +1,10 @@
 /**
  * The explorer talks to Stemma exactly as every other client does: SageMaker's AWS JSON 1.1
- * protocol at `POST /` (QueryLineage, Describe*), unsigned, which open mode accepts, plus the
- * `/api/v1/entities` search extra.
+ * protocol at `POST /` (QueryLineage, Describe*), plus the `/api/v1/entities` search extra.
+ * Requests go out unsigned, which open mode accepts, until a strict server asks for a sign-in
+ * (auth.ts); from then on they are SigV4-signed.
  */
+import { apiFetch } from './auth.js';
 import type { Direction } from './view-state.js';
 
 export interface EntitySummary {
@@ -65,7 +67,7 @@ async function answerOf<T>(res: Response): Promise<T> {
 }
 
 export async function callSageMaker<T>(operation: string, input: unknown): Promise<T> {
-  const res = await fetch('/', {
+  const res = await apiFetch('/', {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `SageMaker.${operation}` },
     body: JSON.stringify(input),
@@ -74,7 +76,7 @@ export async function callSageMaker<T>(operation: string, input: unknown): Promi
 }
 
 export async function searchEntities(text: string, limit = 20): Promise<EntitySummary[]> {
-  const res = await fetch(`/api/v1/entities?${new URLSearchParams({ q: text, limit: String(limit) }).toString()}`);
+  const res = await apiFetch(`/api/v1/entities?${new URLSearchParams({ q: text, limit: String(limit) }).toString()}`);
   return (await answerOf<{ Entities: EntitySummary[] }>(res)).Entities;
 }
 

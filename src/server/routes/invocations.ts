@@ -8,7 +8,7 @@
  */
 import { ServiceError, ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
-import type { Authenticator } from '../auth.js';
+import type { Caller } from '../auth.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 
 const ROUTE = /^\/endpoints\/([^/]+)\/invocations$/;
@@ -17,7 +17,7 @@ export function isInvocationsRoute(path: string): boolean {
   return ROUTE.test(path);
 }
 
-export async function handleInvocations(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; auth: Authenticator }): Promise<HttpResponse> {
+export async function handleInvocations(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; caller: Caller }): Promise<HttpResponse> {
   if (request.method !== 'POST') throw new ServiceError('MethodNotAllowed', `Use POST for ${request.path.slice(0, 256)}.`, { statusCode: 405 });
   const encoded = (ROUTE.exec(request.path) as RegExpExecArray)[1] as string;
   let name: string;
@@ -26,11 +26,10 @@ export async function handleInvocations(request: HttpRequest, requestId: string,
   } catch {
     throw new ValidationException(`The endpoint name in ${request.path.slice(0, 256)} is not valid percent-encoding.`);
   }
-  const caller = deps.auth.authenticate(request.headers);
   const out = await deps.api.extras.invokeEndpoint(
     name,
     { body: request.body, contentType: request.headers['content-type'], accept: request.headers['accept'] },
-    { ...caller, requestId },
+    { ...deps.caller, requestId },
   );
   return {
     status: 200,

@@ -5,7 +5,7 @@
  */
 import { ServiceError, ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
-import type { Authenticator } from '../auth.js';
+import type { Caller } from '../auth.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 
 const ROUTE = /^\/api\/v1\/jobs\/([a-z-]+)\/([^/]+)\/logs$/;
@@ -14,7 +14,7 @@ export function isJobLogsRoute(path: string): boolean {
   return ROUTE.test(path);
 }
 
-export async function handleJobLogs(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; auth: Authenticator }): Promise<HttpResponse> {
+export async function handleJobLogs(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; caller: Caller }): Promise<HttpResponse> {
   if (request.method !== 'GET') throw new ServiceError('MethodNotAllowed', `Use GET for ${request.path.slice(0, 256)}.`, { statusCode: 405 });
   const [, collection, encoded] = ROUTE.exec(request.path) as unknown as [string, string, string];
   let name: string;
@@ -23,7 +23,6 @@ export async function handleJobLogs(request: HttpRequest, requestId: string, dep
   } catch {
     throw new ValidationException(`The job name in ${request.path.slice(0, 256)} is not valid percent-encoding.`);
   }
-  const caller = deps.auth.authenticate(request.headers);
-  const log = await deps.api.extras.jobLog(collection, name, { ...caller, requestId });
+  const log = await deps.api.extras.jobLog(collection, name, { ...deps.caller, requestId });
   return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-amzn-requestid': requestId }, body: log };
 }

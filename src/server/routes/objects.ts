@@ -5,12 +5,11 @@
  * - `GET` answers the object's bytes (`application/octet-stream`); on a key that ends with `/`, or
  *   a bare bucket, it lists the keys under that prefix as JSON `{ "Objects": [{ "Key", "Uri" }] }`.
  * - `DELETE` removes the object (200 whether or not it existed, as S3 does).
- * Authenticated like every request. The key is percent-decoded segment by segment.
+ * Authenticated like every request (by the app, before routing). The key is percent-decoded segment by segment.
  */
 import { ServiceError, ValidationException } from '../../core/errors.js';
 import { ObjectStoreError } from '../../jobs/object-store.js';
 import type { ObjectStore } from '../../jobs/object-store.js';
-import type { Authenticator } from '../auth.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 
 const PREFIX = '/api/v1/objects/';
@@ -43,9 +42,8 @@ async function translate<T>(work: Promise<T>): Promise<T> {
 export async function handleObjects(
   request: HttpRequest,
   requestId: string,
-  deps: { objects: ObjectStore; auth: Authenticator },
+  deps: { objects: ObjectStore },
 ): Promise<HttpResponse> {
-  deps.auth.authenticate(request.headers);
   const rest = request.path.slice(PREFIX.length);
   const slash = rest.indexOf('/');
   const bucket = decode(slash < 0 ? rest : rest.slice(0, slash), request.path);

@@ -6,7 +6,7 @@
  */
 import { ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
-import type { Authenticator } from '../auth.js';
+import type { Caller } from '../auth.js';
 import { parseBody } from '../aws-json.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 
@@ -20,7 +20,7 @@ export function isTrialComponentMetricsRoute(path: string): boolean {
 export async function handleTrialComponentMetrics(
   request: HttpRequest,
   requestId: string,
-  deps: { api: SageMakerApi; auth: Authenticator },
+  deps: { api: SageMakerApi; caller: Caller },
 ): Promise<HttpResponse> {
   if (request.method !== 'POST') {
     return {
@@ -36,7 +36,6 @@ export async function handleTrialComponentMetrics(
   } catch {
     throw new ValidationException(`The trial component name in ${request.path.slice(0, 256)} is not valid percent-encoding.`);
   }
-  const caller = deps.auth.authenticate(request.headers);
-  const output = await deps.api.extras.recordTrialComponentMetrics(name, parseBody(request.body), { ...caller, requestId });
+  const output = await deps.api.extras.recordTrialComponentMetrics(name, parseBody(request.body), { ...deps.caller, requestId });
   return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify(output) };
 }
