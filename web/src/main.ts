@@ -157,7 +157,7 @@ function start(): void {
     renderer.setStyle((n) => matchesFilters(view, n), view.selected);
     const node = view.selected ? probe.model.nodes.get(view.selected) : undefined;
     void showDetails(node, node ? view.expanded.includes(node.arn) : false, detailActions).then((details) => {
-      const name = details && node?.lineageType === 'Artifact' ? displayName(details) : undefined;
+      const name = details && (node?.lineageType === 'Artifact' || node?.lineageType === 'TrialComponent') ? displayName(details) : undefined;
       if (node && name && name !== node.label) {
         node.label = name;
         renderer.relabel(node.arn);
