@@ -75,6 +75,13 @@ function boxOf(points: readonly Point[]): Box {
   return { minX, minY, maxX, maxY };
 }
 
+/** Whether the segment a–b meets the box: it does unless all four corners lie on one side of its line (the boxes already meet). */
+export function segmentMeets(a: Point, b: Point, box: Box): boolean {
+  const side = (x: number, y: number) => Math.sign((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x));
+  const s = side(box.minX, box.minY) + side(box.maxX, box.minY) + side(box.minX, box.maxY) + side(box.maxX, box.maxY);
+  return Math.abs(s) < 4;
+}
+
 /** The overview drawn at one zoom into an offscreen canvas, for one version of the graph's styling. */
 interface OverviewBitmap {
   readonly canvas: HTMLCanvasElement;
@@ -269,7 +276,11 @@ export class GraphRenderer {
     const visibleEdges: number[] = [];
     for (let i = 0; i < this.edgeBoxes.length; i++) {
       const b = this.edgeBoxes[i] as Box;
-      if (b.maxX >= box.minX && b.minX <= box.maxX && b.maxY >= box.minY && b.minY <= box.maxY) visibleEdges.push(i);
+      if (b.maxX < box.minX || b.minX > box.maxX || b.maxY < box.minY || b.minY > box.maxY) continue;
+      const pts = this.edgePoints[i] as Point[];
+      // A straight edge (a hub's) spans much of the graph: its box meets the view far more often than it does.
+      if (pts.length === 2 && !segmentMeets(pts[0] as Point, pts[1] as Point, box)) continue;
+      visibleEdges.push(i);
     }
     this.drawEdges(visibleEdges, k);
     const visibleNodes = this.layout.nodes.filter((p) => this.nodeVisible(p, box));
