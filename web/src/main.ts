@@ -215,9 +215,14 @@ function start(): void {
     const model = new GraphModel();
     for (const a of answers) model.add(a.vertices, a.edges);
     const t1 = performance.now();
-    setStatus(`Laying out ${model.nodes.size.toLocaleString('en')} entities…`);
+    const laying = `Laying out ${model.nodes.size.toLocaleString('en')} entities…`;
+    setStatus(laying);
+    // Large graphs take ELK seconds: the status counts them, so the page visibly works on.
+    const ticker = setInterval(() => {
+      if (ticket === probe.loads) setStatus(`${laying} ${Math.round((performance.now() - t1) / 1000)} s`);
+    }, 1000);
     const nodes = [...model.nodes.values()];
-    const layout = await layoutGraph(elk, nodes, [...model.edges.values()]);
+    const layout = await layoutGraph(elk, nodes, [...model.edges.values()]).finally(() => clearInterval(ticker));
     if (ticket !== probe.loads) return;
     const t2 = performance.now();
     probe.model = model;
