@@ -13,12 +13,21 @@
  * datasets across pipelines, and container images across the whole platform. Outputs are
  * DerivedFrom the raw data they were cut from, and half the trainings warm-start from the previous
  * model (DerivedFrom), which gives realistic long chains. About 3 associations per entity.
+ *
+ * The experiments side is SageMaker Pipelines' too (spec/sagemaker-pipelines.md): every job exists
+ * as a completed job resource tagged `sagemaker:pipeline-execution-arn`, its trial component has the
+ * job as Source (and the same tag), a pipeline is an experiment and each execution a trial holding
+ * the execution's trial components. Experiments and trials are not lineage vertices, so they are
+ * not counted in `entities`. Given a store, the generator also writes the Search documents of the
+ * trial components, trials and experiments; given a bare database (the benchmarks), it does not.
  */
 import type { Database } from 'better-sqlite3';
 import { artifactId } from '../src/core/ids.js';
 import type { AssociationType } from '../src/core/model.js';
 import { resetLineageLog } from '../src/storage/sqlite/lineage-sync.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { PIPELINE_EXECUTION_TAG } from '../src/api/jobs/job-lineage.js';
+import { reindexEntityByArn, reindexResource } from '../src/api/search/registry.js';
 
 export interface PlatformGraphOptions {
   /** Entities to create (the graph stops at the end of the execution that reaches this). */
@@ -40,6 +49,23 @@ export interface PlatformGraph {
   readonly associations: number;
 }
 
+/** What a generated graph wrote, with the ARNs whose Search documents a store keeps. */
+interface WrittenGraph {
+  readonly graph: PlatformGraph;
+  /** Trial components, trials, experiments. */
+  readonly searchable: readonly string[];
+  /** Jobs (only training jobs are a Search resource; the others are skipped by the index). */
+  readonly searchableResources: readonly string[];
+}
+
+/** The three job kinds of the graph, as SageMaker names their resources and trial components. */
+const JOBS = {
+  processing: { kind: 'processing-job', sourceType: 'SageMakerProcessingJob', member: 'ProcessingJob' },
+  training: { kind: 'training-job', sourceType: 'SageMakerTrainingJob', member: 'TrainingJob' },
+  transform: { kind: 'transform-job', sourceType: 'SageMakerTransformJob', member: 'TransformJob' },
+} as const;
+type JobKind = keyof typeof JOBS;
+
 /** A small, fast, seedable PRNG (mulberry32). */
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -53,7 +79,7 @@ function random(seed: number): () => number {
 }
 
 /** Writes the graph with `db`, inside the caller's transaction. */
-function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph {
+function writeGraph(db: Database, options: PlatformGraphOptions): WrittenGraph {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
   const rand = random(options.seed);
@@ -66,6 +92,18 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
   const insertAssociation = db.prepare(
     `INSERT INTO associations (source_id, destination_id, type, account, region, created_at, automatic) VALUES (?, ?, ?, ?, ?, ?, 1)`,
   );
+  const insertExperimentEntity = db.prepare(
+    `INSERT INTO entities (id, arn, account, region, kind, name, type, source_uri, status, attrs, created_at, modified_at, automatic)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+  );
+  const insertResource = db.prepare(
+    `INSERT INTO resources (account, region, kind, name, arn, status, created_at, modified_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertTag = db.prepare(`INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?)`);
+  const insertTrialOf = db.prepare(`INSERT INTO experiment_trials (trial_id, experiment_id) VALUES (?, ?)`);
+  const insertMember = db.prepare(`INSERT INTO trial_members (trial_id, component_id, created_at) VALUES (?, ?, ?)`);
+  const searchable: string[] = [];
+  const searchableResources: string[] = [];
   let nextId = ((db.prepare('SELECT coalesce(max(id), 0) AS id FROM entities').get() as { id: number }).id) + 1;
   const t0 = Date.UTC(2024, 0, 1);
   let entities = 0;
@@ -83,6 +121,35 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
     return id;
   };
   const artifact = (uri: string, type: string, properties?: string): number => entity('artifact', '', type, uri, properties);
+  /** An Experiments entity (a trial component, trial or experiment) with its `attrs`: its id. */
+  const experimentEntity = (kind: string, name: string, at: number, attrs: object, source?: { type: string; uri: string; status: string }): number => {
+    const id = nextId++;
+    const arn = `${prefix}:${kind}/${name}`;
+    insertExperimentEntity.run(id, arn, account, region, kind, name, source?.type ?? null, source?.uri ?? null, source?.status ?? null, JSON.stringify(attrs), at, at);
+    arnOf.set(id, arn);
+    searchable.push(arn);
+    return id;
+  };
+  /**
+   * A completed job, tagged with its pipeline execution, and its trial component
+   * `<job>-aws-<kind>` (Source = the job, the same tag; a lineage vertex) in the execution's trial.
+   */
+  const job = (kind: JobKind, jobName: string, trial: number, executionArn: string): number => {
+    const j = JOBS[kind];
+    const jobArn = `${prefix}:${j.kind}/${jobName}`;
+    const at = t0 + clock++ * 1000;
+    const doc = { [`${j.member}Name`]: jobName, [`${j.member}Arn`]: jobArn, [`${j.member}Status`]: 'Completed', CreationTime: at / 1000, LastModifiedTime: at / 1000 };
+    insertResource.run(account, region, j.kind, jobName, jobArn, 'Completed', at, at, JSON.stringify(doc));
+    insertTag.run(jobArn, PIPELINE_EXECUTION_TAG, executionArn);
+    searchableResources.push(jobArn);
+    const name = `${jobName}-aws-${j.kind}`;
+    const attrs = { DisplayName: name, Source: { SourceArn: jobArn, SourceType: j.sourceType }, Status: { PrimaryStatus: 'Completed' }, StartTime: at, EndTime: at };
+    const component = experimentEntity('experiment-trial-component', name, at, attrs, { type: j.sourceType, uri: jobArn, status: 'Completed' });
+    insertTag.run(`${prefix}:experiment-trial-component/${name}`, PIPELINE_EXECUTION_TAG, executionArn);
+    insertMember.run(trial, component, at);
+    entities++;
+    return component;
+  };
   const link = (source: number, destination: number, type: AssociationType): void => {
     insertAssociation.run(source, destination, type, account, region, t0 + clock * 1000);
     associations++;
@@ -111,6 +178,7 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
     const trainingImage = pick(images);
     const group = entity('context', `pipeline-${p}-models-${1700000000 + p}-aws-model-package-group`, 'ModelGroup', `${prefix}:model-package-group/pipeline-${p}-models`);
     const reference = rand() < 0.3 ? pick(referenceData) : undefined;
+    const experiment = experimentEntity('experiment', `pipeline-${p}`, t0 + clock * 1000, { DisplayName: `pipeline-${p}` });
     let endpoint: number | undefined;
     let deploymentsToEndpoint = 0;
     let endpoints = 0;
@@ -120,7 +188,10 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
     for (let e = 0; e < executionsPerPipeline && entities < options.entities; e++) {
       const run = `pipeline-${p}-exec-${e}`;
       // Processing: raw data + code + image → train / validation / test.
-      const prep = entity('experiment-trial-component', `${run}-prep-aws-processing-job`, 'SageMakerProcessingJob', `${prefix}:processing-job/${run}-prep`);
+      const executionArn = `${prefix}:pipeline/pipeline-${p}/execution/${e}`;
+      const trial = experimentEntity('experiment-trial', run, t0 + clock * 1000, { DisplayName: run, ExperimentName: `pipeline-${p}` });
+      insertTrialOf.run(trial, experiment);
+      const prep = job('processing', `${run}-prep`, trial, executionArn);
       for (const input of [...raw, code.preprocess, processingImage]) link(input, prep, 'ContributedTo');
       if (reference !== undefined) link(reference, prep, 'ContributedTo');
       const splits = ['train', 'validation', 'test'].map((s) => artifact(`${bucket}/${run}/prep/${s}`, 'DataSet'));
@@ -131,14 +202,14 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
       }
       const [train, validation, test] = splits as [number, number, number];
       // Training: splits + shared features + code + image → model (half warm-start from the last model).
-      const training = entity('experiment-trial-component', `${run}-train-aws-training-job`, 'SageMakerTrainingJob', `${prefix}:training-job/${run}-train`);
+      const training = job('training', `${run}-train`, trial, executionArn);
       for (const input of [train, validation, features, code.train, trainingImage]) link(input, training, 'ContributedTo');
       const model = artifact(`${bucket}/${run}/train/output/model.tar.gz`, 'Model', `{"framework":"framework-${p % 7}"}`);
       link(training, model, 'Produced');
       if (previousModel !== undefined && rand() < 0.5) link(previousModel, model, 'DerivedFrom');
       previousModel = model;
       // Evaluation: test + validation + model + code + image → report.
-      const evaluation = entity('experiment-trial-component', `${run}-eval-aws-processing-job`, 'SageMakerProcessingJob', `${prefix}:processing-job/${run}-eval`);
+      const evaluation = job('processing', `${run}-eval`, trial, executionArn);
       for (const input of [test, validation, model, code.evaluate, processingImage]) link(input, evaluation, 'ContributedTo');
       const report = artifact(`${bucket}/${run}/eval/evaluation.json`, 'DataSet');
       link(evaluation, report, 'Produced');
@@ -151,7 +222,7 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
       link(approval, modelPackage, 'ContributedTo');
       // Batch transform for every other execution.
       if (e % 2 === 1) {
-        const transform = entity('experiment-trial-component', `${run}-transform-aws-transform-job`, 'SageMakerTransformJob', `${prefix}:transform-job/${run}-transform`);
+        const transform = job('transform', `${run}-transform`, trial, executionArn);
         for (const input of [model, trainingImage, batchInput]) link(input, transform, 'ContributedTo');
         link(transform, artifact(`${bucket}/${run}/transform/output`, 'DataSet'), 'Produced');
       }
@@ -180,13 +251,14 @@ function writeGraph(db: Database, options: PlatformGraphOptions): PlatformGraph 
     if (found === undefined) throw new Error(`The graph is too small to have ${what}; ask for more entities.`);
     return found;
   };
-  return {
+  const graph = {
     endpointArn: arn(handles.endpoint, 'an endpoint'),
     datasetArn: arn(handles.dataset, 'a dataset'),
     modelArn: arn(handles.model, 'a deployed model'),
     entities,
     associations,
   };
+  return { graph, searchable, searchableResources };
 }
 
 /**
@@ -210,11 +282,31 @@ function bulkLoad<T>(db: Database, load: () => T): T {
   return value;
 }
 
+/** Search documents written per transaction, so a large graph does not hold the writer in one. */
+const REINDEX_BATCH = 500;
+
 /**
- * Generates the graph into an open store (as one bulk write; a running lineage index rebuilds) or
- * into a bare database connection of a migrated Stemma database (in one transaction).
+ * Generates the graph into an open store (as one bulk write; a running lineage index rebuilds; then
+ * the Search documents of its Experiments entities) or into a bare database connection of a
+ * migrated Stemma database (in one transaction, without Search documents).
  */
 export async function generatePlatformGraph(target: SqliteStore | Database, options: PlatformGraphOptions): Promise<PlatformGraph> {
-  if (target instanceof SqliteStore) return target.bulkWrite((db) => bulkLoad(db, () => writeGraph(db, options)));
-  return Promise.resolve(target.transaction(() => bulkLoad(target, () => writeGraph(target, options)))());
+  if (!(target instanceof SqliteStore)) return Promise.resolve(target.transaction(() => bulkLoad(target, () => writeGraph(target, options)).graph)());
+  const { graph, searchable, searchableResources } = await target.bulkWrite((db) => bulkLoad(db, () => writeGraph(db, options)));
+  for (let i = 0; i < searchable.length; i += REINDEX_BATCH) {
+    const batch = searchable.slice(i, i + REINDEX_BATCH);
+    await target.transaction(async (tx) => {
+      for (const arn of batch) await reindexEntityByArn(tx, arn);
+    });
+  }
+  for (let i = 0; i < searchableResources.length; i += REINDEX_BATCH) {
+    const batch = searchableResources.slice(i, i + REINDEX_BATCH);
+    await target.transaction(async (tx) => {
+      for (const arn of batch) {
+        const resource = await tx.getResourceByArn(arn);
+        if (resource) await reindexResource(tx, resource);
+      }
+    });
+  }
+  return graph;
 }

@@ -29,7 +29,7 @@ import { fmt, summarize, table } from './stats.js';
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 /** Bump when the generator's output changes, so a stale cached graph is never measured. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 export interface QueryBenchOptions {
   readonly entities: number;

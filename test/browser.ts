@@ -68,6 +68,7 @@ export interface ExplorerProbe {
     readonly view: { x: number; y: number; k: number };
     readonly frameTimes: number[];
     screenCenter(arn: string): { x: number; y: number } | undefined;
+    centerOn(arn: string, k?: number): void;
     visibleNodes(): unknown[];
     zoomAt(factor: number, x: number, y: number): void;
     panBy(dx: number, dy: number): void;

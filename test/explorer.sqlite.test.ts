@@ -4,7 +4,7 @@
  * and a deep link. Runs on SQLite only: the browser exercises the page, not the store.
  */
 import type { AssociationEdgeType } from '@aws-sdk/client-sagemaker';
-import { AddAssociationCommand, CreateActionCommand, CreateArtifactCommand, CreateContextCommand } from '@aws-sdk/client-sagemaker';
+import { AddAssociationCommand, CreateActionCommand, CreateArtifactCommand, CreateContextCommand, CreateTrialComponentCommand } from '@aws-sdk/client-sagemaker';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession, ExplorerGlobal } from './browser.js';
@@ -36,6 +36,10 @@ async function seed(): Promise<void> {
   await action('fraud-batch-transform', 'TransformJob');
   arns['endpoint'] = (await sm.send(new CreateContextCommand({ ContextName: 'fraud-endpoint', ContextType: 'Endpoint', Source: { SourceUri: 'endpoint/fraud' } }))).ContextArn!;
   await sm.send(new CreateContextCommand({ ContextName: 'fraud-endpoint-canary', ContextType: 'Endpoint', Source: { SourceUri: 'endpoint/fraud-canary' } }));
+  // An evaluation run recorded as a trial component (Experiments), fed by the model.
+  arns['fraud-eval'] = (
+    await sm.send(new CreateTrialComponentCommand({ TrialComponentName: 'fraud-eval', DisplayName: 'fraud-model-evaluation', Status: { PrimaryStatus: 'Completed' }, Parameters: { threshold: { NumberValue: 0.7 } } }))
+  ).TrialComponentArn!;
   const link = (from: string, to: string, type: string) =>
     sm.send(new AddAssociationCommand({ SourceArn: arns[from], DestinationArn: arns[to], AssociationType: type as AssociationEdgeType }));
   await link('raw', 'fraud-prep-job', 'ContributedTo');
@@ -50,6 +54,7 @@ async function seed(): Promise<void> {
   // Downstream of the model but not upstream of the endpoint: only expansion brings it in.
   await link('model', 'fraud-batch-transform', 'ContributedTo');
   await link('fraud-batch-transform', 'scored', 'Produced');
+  await link('model', 'fraud-eval', 'ContributedTo');
 }
 
 beforeAll(async () => {
@@ -183,6 +188,33 @@ describe('the web lineage explorer', () => {
     await page.close();
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it('shows the Describe answer of every lineage type in the details panel', async () => {
+    const page = await session.context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      await page.goto(`${server.url}/#${new URLSearchParams({ arn: arns['model']!, depth: '2' }).toString()}`);
+      await settled(page, 0);
+      const cases: [string, string, RegExp][] = [
+        ['model', 's3://fraud/models/model.tar.gz', /ArtifactArn.*SourceUri.*s3:\/\/fraud\/models\/model\.tar\.gz.*ArtifactType\s*Model/s],
+        ['fraud-train-job', 'fraud-train-job', /ActionArn.*ActionType\s*TrainingJob/s],
+        ['endpoint', 'fraud-endpoint', /ContextArn.*ContextType\s*Endpoint/s],
+        // DescribeTrialComponent: its display name, status, parameters — not a generic summary.
+        ['fraud-eval', 'fraud-model-evaluation', /TrialComponentArn.*Status\s*Completed.*TrialComponentName\s*fraud-eval.*Parameters.*threshold/s],
+      ];
+      for (const [key, title, fields] of cases) {
+        await page.evaluate((a) => (globalThis as unknown as ExplorerGlobal).stemmaExplorer?.renderer.centerOn(a, 1), arns[key]!);
+        await clickNode(page, arns[key]!);
+        await expect.poll(() => page.locator('#details-title').textContent()).toBe(title);
+        await expect.poll(() => page.locator('#details-fields').textContent()).toMatch(fields);
+      }
+      await screenshot(page, 'explorer-7-trial-component-details');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
   it("opens stemma open's #arn= link with the default view, and says so when the entity is gone", async () => {
     const page = await session.context.newPage();

@@ -1,9 +1,10 @@
 /**
  * The SDK's entity classes over the wire: create/load/save/delete (with disassociate), lists over
- * many pages, tags, typed errors, and the helpers on the manual example of the lineage spec §7.6.
+ * many pages, tags, typed errors, the helpers on the manual example of the lineage spec §7.6, and
+ * an Approval action's model package from the real model registry.
  */
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, CreateTrialComponentCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityKind } from '../src/core/model.js';
 import {
   Action,
   Artifact,
@@ -13,7 +14,9 @@ import {
   EndpointContext,
   LineageFilter,
   LineageQuery,
+  LineageTrialComponent,
   ModelArtifact,
+  ModelPackageApprovalAction,
   ResourceNotFound,
   collect,
   isAlreadyExists,
@@ -27,18 +30,10 @@ import type { TestServer } from './harness.js';
 let server: TestServer;
 let session: LineageSession;
 
-/** Trial components arrive with the experiments API; until then, straight into the store. */
+/** A manually created trial component (CreateTrialComponent), as the manual tutorial makes one. */
 async function trialComponent(name: string): Promise<string> {
-  const arn = `arn:aws:sagemaker:us-east-1:000000000000:experiment-trial-component/${name}`;
-  const user = { IamIdentity: { PrincipalId: 'test' } };
-  const kind: EntityKind = 'experiment-trial-component';
-  await server.running.store.transaction((tx) =>
-    tx.insertEntity({
-      arn, account: '000000000000', region: 'us-east-1', kind, name, type: 'SageMakerTrainingJob', sourceUri: null, status: null,
-      description: null, properties: {}, attrs: {}, createdAt: Date.now(), createdBy: user, modifiedAt: Date.now(), modifiedBy: user, automatic: true,
-    }),
-  );
-  return arn;
+  const res = await session.client.send(new CreateTrialComponentCommand({ TrialComponentName: name, Status: { PrimaryStatus: 'Completed' } }));
+  return res.TrialComponentArn ?? '';
 }
 
 beforeAll(async () => {
@@ -138,5 +133,33 @@ describe('SDK helpers on the manual example (spec §7.6)', () => {
     const filtered = await q.query({ startArns: [arns['code']!], direction: 'Descendants', includeEdges: false, filter: new LineageFilter({ entities: ['Artifact'], sources: ['Model'] }) });
     expect(filtered.vertices.map((v) => v.arn)).toEqual([arns['model']]);
     expect(filtered.edges).toEqual([]);
+  });
+
+  it('loads the trial component by name or ARN, with the datasets in and the model out', async () => {
+    const tc = await LineageTrialComponent.load(session, 'manual-training-job-aws-training-job');
+    expect(tc.arn).toBe(arns['tc']);
+    expect(tc.source).toBeUndefined(); // made by hand: no job behind it
+    expect(await tc.pipelineExecutionArn()).toBeUndefined();
+    expect((await tc.datasetArtifacts()).map((d) => d.artifactName).sort()).toEqual(['test', 'train']);
+    expect((await tc.models()).map((m) => m.arn)).toEqual([arns['model']]);
+    expect((await LineageTrialComponent.load(session, arns['tc']!)).trialComponentName).toBe('manual-training-job-aws-training-job');
+  });
+});
+
+describe('ModelPackageApprovalAction on the model registry', () => {
+  it('describes the versioned model package its Approval action stands for', async () => {
+    await session.client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'sdk-churn' }));
+    const spec = { Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1.2-1', ModelDataUrl: 's3://sdk/churn/model.tar.gz' }] };
+    const versions = [];
+    for (let i = 0; i < 2; i++) versions.push((await session.client.send(new CreateModelPackageCommand({ ModelPackageGroupName: 'sdk-churn', InferenceSpecification: spec }))).ModelPackageArn);
+    const approvals = await collect(Action.list(session, { ActionType: 'Approval', SourceUri: versions[1] }));
+    expect(approvals).toHaveLength(1);
+    const approval = await Action.load(session, approvals[0]?.ActionArn ?? '');
+    expect(approval).toBeInstanceOf(ModelPackageApprovalAction);
+    // Version 2, not the group (the Python SDK's split('/')[1] would name the group: spec §9.5).
+    const pkg = await (approval as ModelPackageApprovalAction).modelPackage();
+    expect(pkg).toMatchObject({ ModelPackageArn: versions[1], ModelPackageGroupName: 'sdk-churn', ModelPackageVersion: 2 });
+    const group = await new LineageQuery(session).query({ startArns: [approval.arn], direction: 'Descendants', filter: new LineageFilter({ sources: ['ModelGroup'] }), includeEdges: false });
+    expect(group.vertices).toHaveLength(1);
   });
 });

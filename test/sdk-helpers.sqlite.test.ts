@@ -1,7 +1,9 @@
 /**
- * Every SDK helper on a graph shaped like SageMaker's automatic lineage (bench/platform-graph.ts),
- * checked against a reference: the whole graph read back through ListAssociations and walked in
- * memory here, independently of the server's QueryLineage engine.
+ * Every SDK helper on a graph shaped like SageMaker's automatic lineage and Pipelines' experiments
+ * (bench/platform-graph.ts), all served by the server itself — QueryLineage, DescribeTrialComponent,
+ * Search, ListTags on jobs — checked against a reference: the whole graph read back through
+ * ListAssociations and walked in memory here, independently of the server's QueryLineage engine,
+ * and the generator's naming of jobs, trials and pipeline executions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformGraph } from '../bench/platform-graph.js';
@@ -29,13 +31,47 @@ import {
 import type { LineageSession } from './sdk-imports.js';
 import { startTestServer } from './harness.js';
 import type { TestServer } from './harness.js';
-import { executionArnOf, installExperimentsStandIns, jobOf, trialOf } from './sdk-stand-ins.js';
-import type { StandInCalls } from './sdk-stand-ins.js';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 let server: TestServer;
 let graph: PlatformGraph;
 let session: LineageSession;
-let standIns: StandInCalls;
+let calls: SentCalls;
+
+/** The generator's naming: trial component `<job>-aws-<kind>-job` of job `pipeline-P-exec-E-<step>`. */
+function jobOf(trialComponentArn: string): string | undefined {
+  const p = parseArn(trialComponentArn);
+  const m = p ? /^(.*)-aws-(training|processing|transform)-job$/.exec(p.name) : null;
+  return p && m ? `arn:aws:sagemaker:${p.region}:${p.account}:${m[2]}-job/${m[1]}` : undefined;
+}
+/** The trial of a trial component: its pipeline execution, `pipeline-P-exec-E`. */
+function trialOf(trialComponentArn: string): string | undefined {
+  return /(pipeline-\d+-exec-\d+)-/.exec(parseArn(trialComponentArn)?.name ?? '')?.[1];
+}
+function executionArnOf(jobArn: string): string | undefined {
+  const p = parseArn(jobArn);
+  const run = /(pipeline-\d+)-exec-(\d+)/.exec(p?.name ?? '');
+  return p && run ? `arn:aws:sagemaker:${p.region}:${p.account}:pipeline/${run[1]}/execution/${run[2]}` : undefined;
+}
+
+/** What the SDK sent (the server answers everything): trial components described, Search pages. */
+interface SentCalls {
+  readonly DescribeTrialComponent: string[];
+  readonly Search: { continued: boolean }[];
+}
+function recordCalls(client: SageMakerClient): SentCalls {
+  const sent: SentCalls = { DescribeTrialComponent: [], Search: [] };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      if (context.commandName === 'DescribeTrialComponentCommand') sent.DescribeTrialComponent.push(String(input['TrialComponentName']));
+      if (context.commandName === 'SearchCommand') sent.Search.push({ continued: input['NextToken'] !== undefined });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordSdkCalls' },
+  );
+  return sent;
+}
 
 /** The reference graph: adjacency both ways and each vertex's lineage type and type string. */
 const out = new Map<string, string[]>();
@@ -84,7 +120,7 @@ beforeAll(async () => {
   if (!(server.running.store instanceof SqliteStore)) throw new Error('expected the embedded store');
   graph = await generatePlatformGraph(server.running.store, { entities: 3_000, seed: 11 });
   const client = server.client();
-  standIns = installExperimentsStandIns(client);
+  calls = recordCalls(client);
   session = sessionOf(client);
   for await (const a of Association.list(session)) {
     const s = a.SourceArn ?? '';
@@ -123,14 +159,17 @@ describe('SDK helpers on the automatic lineage graph', () => {
     expect(new Set(links.map((l) => l.DestinationArn))).toEqual(deployments);
 
     const trainings = reference(graph.endpointArn, 'Ascendants', 'TrialComponent', 'TrainingJob');
-    expect(new Set(await ep.trainingJobArns())).toEqual(new Set([...trainings].map((t) => jobOf(t)?.arn)));
+    expect(trainings.size).toBeGreaterThan(1);
+    expect(new Set(await ep.trainingJobArns())).toEqual(new Set([...trainings].map(jobOf)));
     expect(new Set(arnsOf(await ep.processingJobs()))).toEqual(reference(graph.endpointArn, 'Ascendants', 'TrialComponent', 'ProcessingJob'));
     expect(new Set(arnsOf(await ep.transformJobs()))).toEqual(reference(graph.endpointArn, 'Ascendants', 'TrialComponent', 'TransformJob'));
     const tcs = await ep.trialComponents();
     expect(new Set(arnsOf(tcs))).toEqual(reference(graph.endpointArn, 'Ascendants', 'TrialComponent'));
     expect(tcs.every((t) => t instanceof LineageTrialComponent)).toBe(true);
     // Trial components are described by ARN (spec §9.3), one call each.
-    expect(standIns.DescribeTrialComponent.every((a) => a.startsWith('arn:'))).toBe(true);
+    expect(calls.DescribeTrialComponent.length).toBeGreaterThan(0);
+    expect(calls.DescribeTrialComponent.every((a) => a.startsWith('arn:'))).toBe(true);
+    expect(tcs.every((t) => t.source?.SourceArn === jobOf(t.arn))).toBe(true);
 
     const execution = await ep.pipelineExecutionArn();
     expect(execution).toBe(executionArnOf((await ep.trainingJobArns())[0] ?? ''));
@@ -144,8 +183,9 @@ describe('SDK helpers on the automatic lineage graph', () => {
     expect((await m.endpointContexts()).map((e) => e.arn)).toContain(graph.endpointArn);
     expect(new Set((await m.endpoints()).map((a) => a.DestinationArn))).toEqual(reference(graph.modelArn, 'Descendants', 'Context', 'Endpoint', 2));
     expect(new Set(arnsOf(await m.datasetArtifacts()))).toEqual(reference(graph.modelArn, 'Ascendants', 'Artifact', 'DataSet'));
-    const trainings = [...reference(graph.modelArn, 'Ascendants', 'TrialComponent', 'TrainingJob')].map((t) => jobOf(t)?.arn);
+    const trainings = [...reference(graph.modelArn, 'Ascendants', 'TrialComponent', 'TrainingJob')].map(jobOf);
     expect(new Set(await m.trainingJobArns())).toEqual(new Set(trainings));
+    expect(await m.pipelineExecutionArn()).toBe(executionArnOf((await m.trainingJobArns())[0] ?? ''));
     expect(await m.pipelineExecutionArn()).toMatch(/:pipeline\/pipeline-0\/execution\//);
   });
 
@@ -176,7 +216,11 @@ describe('SDK helpers on the automatic lineage graph', () => {
     const direct = (out.get(graph.datasetArn) ?? []).filter((a) => a.includes('trial-component'));
     expect(new Set(await d.downstreamTrials())).toEqual(new Set(direct.map(trialOf)));
     const downstream = [...reference(graph.datasetArn, 'Descendants', 'TrialComponent')];
+    const searchesBefore = calls.Search.length;
     const trials = await d.downstreamTrialsV2();
+    // Several Search calls of 20 filters, and pages beyond the first (Search's default page is 10).
+    expect(calls.Search.length - searchesBefore).toBeGreaterThan(Math.ceil(downstream.length / 20));
+    expect(calls.Search.slice(searchesBefore).some((c) => c.continued)).toBe(true);
     expect(new Set(trials)).toEqual(new Set(downstream.map(trialOf)));
     expect(new Set(trials).size).toBe(trials.length); // no repeats
     expect(downstream.length).toBeGreaterThan(20); // more than one Search of 20 filters
@@ -222,7 +266,17 @@ describe('SDK helpers on the automatic lineage graph', () => {
     expect(tc.source?.SourceType).toBe('SageMakerTrainingJob');
     expect(new Set(arnsOf(await tc.datasetArtifacts()))).toEqual(reference(trainingArn, 'Ascendants', 'Artifact', 'DataSet'));
     expect(new Set(arnsOf(await tc.models()))).toEqual(reference(trainingArn, 'Descendants', 'Artifact', 'Model'));
-    expect(await tc.pipelineExecutionArn()).toBe(executionArnOf(jobOf(trainingArn)?.arn ?? ''));
+    expect(tc.source?.SourceArn).toBe(jobOf(trainingArn));
+    expect(tc.trialComponentName).toBe(parseArn(trainingArn)?.name);
+    expect(await tc.pipelineExecutionArn()).toBe(executionArnOf(jobOf(trainingArn) ?? ''));
+    const byName = await LineageTrialComponent.load(session, tc.trialComponentName);
+    expect(byName.arn).toBe(trainingArn);
+    for (const kind of ['ProcessingJob', 'TransformJob']) {
+      const arn = firstOfType(kind);
+      const other = await LineageTrialComponent.load(session, arn);
+      expect(other.source?.SourceType).toBe(`SageMaker${kind}`);
+      expect(await other.pipelineExecutionArn()).toBe(executionArnOf(jobOf(arn) ?? ''));
+    }
   });
 
   it('lists every entity of a kind across pages', async () => {

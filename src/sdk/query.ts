@@ -103,26 +103,36 @@ export class LineageQueryResult {
 const edgeKey = (e: LineageEdge): string => `${e.sourceArn}\u0000${e.destinationArn}\u0000${e.associationType ?? ''}`;
 
 /**
- * Two artifact ARNs for the same data in different accounts (same artifact id, different ARN):
- * the cross-account twins that SageMaker links with SameAs. The first one met is kept.
+ * Collapses cross-account twins (spec §3.5, as the Python SDK means it): an edge between two
+ * different artifact ARNs with the same artifact id — the `SameAs` links SageMaker adds between
+ * accounts; ids come from the source, so the two are the same data whatever the edge's type — makes
+ * them one vertex. Of a group of twins the one earliest in `vertices` is kept (the start, when it is
+ * one: BFS order), the others are removed, their edges re-pointed to it, the edges between twins
+ * dropped, and edges that became equal merged. Chains across several accounts collapse into one.
  */
 export function collapseCrossAccount(vertices: readonly LineageVertex[], edges: readonly LineageEdge[]): { vertices: LineageVertex[]; edges: LineageEdge[] } {
-  const keeperOf = new Map<string, string>();
+  const position = new Map(vertices.map((v, i) => [v.arn, i]));
+  const rank = (arn: string): number => position.get(arn) ?? Number.MAX_SAFE_INTEGER;
+  const parent = new Map<string, string>();
   const keeper = (arn: string): string => {
     let k = arn;
-    for (let next = keeperOf.get(k); next !== undefined; next = keeperOf.get(k)) k = next;
+    for (let next = parent.get(k); next !== undefined; next = parent.get(k)) k = next;
     return k;
   };
   for (const e of edges) {
+    if (e.sourceArn === e.destinationArn) continue;
     const s = parseArn(e.sourceArn);
     const d = parseArn(e.destinationArn);
     if (!s || !d || s.kind !== 'artifact' || d.kind !== 'artifact' || s.name !== d.name) continue;
     const ks = keeper(e.sourceArn);
     const kd = keeper(e.destinationArn);
-    if (ks !== kd) keeperOf.set(kd, ks);
+    if (ks === kd) continue;
+    // The earlier vertex stays; on a tie (neither returned) the edge's source does, as in Python.
+    if (rank(kd) < rank(ks)) parent.set(ks, kd);
+    else parent.set(kd, ks);
   }
-  if (keeperOf.size === 0) return { vertices: [...vertices], edges: [...edges] };
-  const kept = vertices.filter((v) => !keeperOf.has(v.arn));
+  if (parent.size === 0) return { vertices: [...vertices], edges: [...edges] };
+  const kept = vertices.filter((v) => !parent.has(v.arn));
   const rewritten = edges
     .map((e) => ({ ...e, sourceArn: keeper(e.sourceArn), destinationArn: keeper(e.destinationArn) }))
     .filter((e) => e.sourceArn !== e.destinationArn);

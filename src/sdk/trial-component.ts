@@ -1,6 +1,6 @@
 /**
- * LineageTrialComponent: a trial component as a lineage vertex (usually one job). Loading needs
- * DescribeTrialComponent, which Stemma serves once Experiments lands; against SageMaker it works now.
+ * LineageTrialComponent: a trial component as a lineage vertex (usually one job), loaded with
+ * DescribeTrialComponent — by ARN it also reaches a trial component shared from another account.
  */
 import { DescribeTrialComponentCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrialComponentResponse, TrialComponentSource } from '@aws-sdk/client-sagemaker';

@@ -1,8 +1,8 @@
 /**
  * The explorer talks to Stemma exactly as every other client does: SageMaker's AWS JSON 1.1
- * protocol at `POST /` (QueryLineage, Describe*), plus the `/api/v1/entities` search extra.
- * Requests go out unsigned, which open mode accepts, until a strict server asks for a sign-in
- * (auth.ts); from then on they are SigV4-signed.
+ * protocol at `POST /` (QueryLineage, DescribeArtifact/Action/Context/TrialComponent), plus the
+ * `/api/v1/entities` search extra. Requests go out unsigned, which open mode accepts, until a
+ * strict server asks for a sign-in (auth.ts); from then on they are SigV4-signed.
  */
 import { apiFetch } from './auth.js';
 import type { Direction } from './view-state.js';
@@ -99,26 +99,24 @@ export async function queryLineage(request: LineageRequest): Promise<LineageAnsw
 
 export type Details = Readonly<Record<string, unknown>>;
 
-/** The entity's Describe answer (trial components, which Stemma cannot Describe yet, from the search extra). */
+/** The Describe operation of each lineage type, and the member that takes a name or an ARN. */
+const DESCRIBE: Readonly<Record<string, { readonly operation: string; readonly member: string }>> = {
+  Artifact: { operation: 'DescribeArtifact', member: 'ArtifactArn' },
+  Action: { operation: 'DescribeAction', member: 'ActionName' },
+  Context: { operation: 'DescribeContext', member: 'ContextName' },
+  TrialComponent: { operation: 'DescribeTrialComponent', member: 'TrialComponentName' },
+};
+
+/** The entity's Describe answer, by ARN (so entities shared from another account describe too). */
 export async function describe(arn: string, lineageType: string): Promise<Details> {
-  switch (lineageType) {
-    case 'Artifact':
-      return callSageMaker('DescribeArtifact', { ArtifactArn: arn });
-    case 'Action':
-      return callSageMaker('DescribeAction', { ActionName: arn });
-    case 'Context':
-      return callSageMaker('DescribeContext', { ContextName: arn });
-    default: {
-      const [found] = (await searchEntities(arn, 1)).filter((e) => e.Arn === arn);
-      if (!found) throw new ApiError('ResourceNotFound', `${arn} does not exist.`);
-      return found as unknown as Details;
-    }
-  }
+  const how = DESCRIBE[lineageType];
+  if (!how) throw new ApiError('ValidationException', `Entities of lineage type '${lineageType}' have no Describe operation.`);
+  return callSageMaker(how.operation, { [how.member]: arn });
 }
 
 /** What to call an entity on screen, from its Describe answer. */
 export function displayName(details: Details): string | undefined {
-  for (const key of ['ArtifactName', 'ActionName', 'ContextName', 'Name']) {
+  for (const key of ['ArtifactName', 'ActionName', 'ContextName', 'DisplayName', 'TrialComponentName', 'Name']) {
     const v = details[key];
     if (typeof v === 'string' && v !== '') return v;
   }

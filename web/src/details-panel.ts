@@ -16,7 +16,10 @@ function formatValue(key: string, value: unknown): string {
 }
 
 /** Describe members worth a row, most telling first; the rest follow in the answer's order. */
-const FIRST = ['ArtifactArn', 'ActionArn', 'ContextArn', 'Arn', 'Source', 'SourceUri', 'ArtifactType', 'ActionType', 'ContextType', 'Type', 'Status'];
+const FIRST = [
+  'ArtifactArn', 'ActionArn', 'ContextArn', 'TrialComponentArn', 'Arn', 'Source', 'SourceUri',
+  'ArtifactType', 'ActionType', 'ContextType', 'Type', 'Status', 'StartTime', 'EndTime',
+];
 
 export async function showDetails(node: GraphNode | undefined, expanded: boolean, actions: DetailActions): Promise<Details | undefined> {
   const panel = byId<HTMLElement>('details');
@@ -47,9 +50,17 @@ export async function showDetails(node: GraphNode | undefined, expanded: boolean
       const value = details[key];
       if (value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0)) continue;
       if (key === 'Source' && typeof value === 'object') {
-        const s = value as { SourceUri?: string; SourceTypes?: unknown[] };
-        rows.append(el('dt', {}, 'SourceUri'), el('dd', {}, s.SourceUri ?? ''));
-        if (s.SourceTypes?.length) rows.append(el('dt', {}, 'SourceTypes'), el('dd', {}, JSON.stringify(s.SourceTypes)));
+        // A lineage entity's Source is {SourceUri, SourceTypes|SourceType}; a trial component's, the job: {SourceArn, SourceType}.
+        for (const [member, v] of Object.entries(value as Record<string, unknown>)) {
+          if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+          rows.append(el('dt', {}, member), el('dd', {}, formatValue(member, v)));
+        }
+        continue;
+      }
+      if (key === 'Status' && typeof value === 'object') {
+        // A trial component's {PrimaryStatus, Message}.
+        const s = value as { PrimaryStatus?: string; Message?: string };
+        rows.append(el('dt', {}, 'Status'), el('dd', {}, [s.PrimaryStatus, s.Message].filter(Boolean).join(': ')));
         continue;
       }
       rows.append(el('dt', {}, key), el('dd', {}, formatValue(key, value)));

@@ -157,7 +157,7 @@ function start(): void {
     renderer.setStyle((n) => matchesFilters(view, n), view.selected);
     const node = view.selected ? probe.model.nodes.get(view.selected) : undefined;
     void showDetails(node, node ? view.expanded.includes(node.arn) : false, detailActions).then((details) => {
-      const name = details && node?.lineageType === 'Artifact' ? displayName(details) : undefined;
+      const name = details && (node?.lineageType === 'Artifact' || node?.lineageType === 'TrialComponent') ? displayName(details) : undefined;
       if (node && name && name !== node.label) {
         node.label = name;
         renderer.relabel(node.arn);
@@ -215,9 +215,14 @@ function start(): void {
     const model = new GraphModel();
     for (const a of answers) model.add(a.vertices, a.edges);
     const t1 = performance.now();
-    setStatus(`Laying out ${model.nodes.size.toLocaleString('en')} entities…`);
+    const laying = `Laying out ${model.nodes.size.toLocaleString('en')} entities…`;
+    setStatus(laying);
+    // Large graphs take ELK seconds: the status counts them, so the page visibly works on.
+    const ticker = setInterval(() => {
+      if (ticket === probe.loads) setStatus(`${laying} ${Math.round((performance.now() - t1) / 1000)} s`);
+    }, 1000);
     const nodes = [...model.nodes.values()];
-    const layout = await layoutGraph(elk, nodes, [...model.edges.values()]);
+    const layout = await layoutGraph(elk, nodes, [...model.edges.values()]).finally(() => clearInterval(ticker));
     if (ticket !== probe.loads) return;
     const t2 = performance.now();
     probe.model = model;

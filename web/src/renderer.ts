@@ -2,7 +2,9 @@
  * Draws a laid-out graph on a canvas, with pan (drag) and zoom (wheel). Built to stay interactive
  * at 10,000 vertices: only what intersects the viewport is drawn, a frame is drawn at most once
  * per animation frame, and below a zoom level where text would be unreadable, vertices are drawn as
- * plain boxes batched into one path per colour (no text, no per-vertex state changes).
+ * plain boxes batched into one path per colour (no text, no per-vertex state changes). At overview
+ * zoom (the whole graph on screen) the picture is drawn once into an offscreen bitmap and panning
+ * only copies it; zooming shows the bitmap scaled until the wheel rests, then draws it afresh.
  */
 import type { GraphNode } from './graph-model.js';
 import type { Layout, PlacedEdge, PlacedNode, Point } from './layout.js';
@@ -32,6 +34,10 @@ const ARROW_ZOOM = 0.3;
  * stalls the page for seconds per frame.
  */
 const OVERVIEW_ZOOM = 0.15;
+/** The overview bitmap covers the viewport and this many viewports more on every side (clipped to the graph). */
+const OVERVIEW_MARGIN = 0.5;
+/** How long the wheel must rest before a zoomed overview is drawn afresh (the scaled bitmap stands in meanwhile). */
+const OVERVIEW_SETTLE_MS = 120;
 /** Paths are stroked in chunks: one huge path costs the rasteriser far more than its parts. */
 const PATH_CHUNK = 1_500;
 const FONT = '13px system-ui, sans-serif';
@@ -69,6 +75,23 @@ function boxOf(points: readonly Point[]): Box {
   return { minX, minY, maxX, maxY };
 }
 
+/** Whether the segment a–b meets the box: it does unless all four corners lie on one side of its line (the boxes already meet). */
+export function segmentMeets(a: Point, b: Point, box: Box): boolean {
+  const side = (x: number, y: number) => Math.sign((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x));
+  const s = side(box.minX, box.minY) + side(box.maxX, box.minY) + side(box.minX, box.maxY) + side(box.maxX, box.maxY);
+  return Math.abs(s) < 4;
+}
+
+/** The overview drawn at one zoom into an offscreen canvas, for one version of the graph's styling. */
+interface OverviewBitmap {
+  readonly canvas: HTMLCanvasElement;
+  readonly k: number;
+  readonly dpr: number;
+  readonly version: number;
+  /** The world rectangle it shows. */
+  readonly world: Box;
+}
+
 export class GraphRenderer {
   readonly view: Viewport = { x: 0, y: 0, k: 1 };
   /** How long each drawn frame took (ms), the latest last; the browser test reads it. */
@@ -81,10 +104,18 @@ export class GraphRenderer {
   private edgePoints: Point[][] = [];
   private readonly byArn = new Map<string, PlacedNode>();
   private readonly shortLabels = new Map<string, string>();
+  /** Edge labels are the five association types: each measured once. */
+  private readonly labelWidths = new Map<string, number>();
   private matches: (node: GraphNode) => boolean = () => true;
   private selected: string | null = null;
   private start: string | null = null;
   private scheduled = false;
+  /** Bumped whenever what the overview shows changes (layout, filter styling). */
+  private version = 0;
+  private overview: OverviewBitmap | null = null;
+  /** Until then the wheel is turning: the overview is shown scaled rather than drawn afresh. */
+  private zoomSettlesAt = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(canvas: HTMLCanvasElement, events: RendererEvents) {
     this.canvas = canvas;
@@ -104,12 +135,15 @@ export class GraphRenderer {
     for (const p of layout.nodes) this.byArn.set(p.node.arn, p);
     this.edgePoints = layout.edges.map((e) => this.pointsOf(e));
     this.edgeBoxes = this.edgePoints.map(boxOf);
+    this.version++;
+    this.overview = null;
     this.requestDraw();
   }
 
   setStyle(matches: (node: GraphNode) => boolean, selected: string | null): void {
     this.matches = matches;
     this.selected = selected;
+    this.version++;
     this.requestDraw();
   }
 
@@ -153,6 +187,11 @@ export class GraphRenderer {
     this.view.x = sx - (sx - this.view.x) * f;
     this.view.y = sy - (sy - this.view.y) * f;
     this.view.k = k;
+    if (k < OVERVIEW_ZOOM) {
+      this.zoomSettlesAt = performance.now() + OVERVIEW_SETTLE_MS;
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.requestDraw(), OVERVIEW_SETTLE_MS + 5);
+    }
     this.requestDraw();
   }
 
@@ -231,30 +270,95 @@ export class GraphRenderer {
       this.drawOverview(dpr);
       return;
     }
+    this.overview = null; // close up: the bitmap of another zoom is of no more use
     ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * x, dpr * y);
     const box = this.worldViewBox();
     const visibleEdges: number[] = [];
     for (let i = 0; i < this.edgeBoxes.length; i++) {
       const b = this.edgeBoxes[i] as Box;
-      if (b.maxX >= box.minX && b.minX <= box.maxX && b.maxY >= box.minY && b.minY <= box.maxY) visibleEdges.push(i);
+      if (b.maxX < box.minX || b.minX > box.maxX || b.maxY < box.minY || b.minY > box.maxY) continue;
+      const pts = this.edgePoints[i] as Point[];
+      // A straight edge (a hub's) spans much of the graph: its box meets the view far more often than it does.
+      if (pts.length === 2 && !segmentMeets(pts[0] as Point, pts[1] as Point, box)) continue;
+      visibleEdges.push(i);
     }
     this.drawEdges(visibleEdges, k);
     const visibleNodes = this.layout.nodes.filter((p) => this.nodeVisible(p, box));
     if (k < TEXT_ZOOM) this.drawBoxes(visibleNodes);
     else this.drawCards(visibleNodes, k);
-    if (k >= EDGE_LABEL_ZOOM) this.drawEdgeLabels(visibleEdges);
+    if (k >= EDGE_LABEL_ZOOM) this.drawEdgeLabels(visibleEdges, box);
   }
 
-  /** The whole graph at a glance, drawn in screen pixels (see OVERVIEW_ZOOM). */
+  /**
+   * The whole graph at a glance (see OVERVIEW_ZOOM), copied from the overview bitmap: drawn afresh
+   * only when the styling or zoom changed or the view left the part it covers; while the wheel
+   * turns, the last bitmap is shown scaled instead.
+   */
   private drawOverview(dpr: number): void {
     const { ctx } = this;
     const { x, y, k } = this.view;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    let bitmap = this.overview;
+    const usable = bitmap !== null && bitmap.version === this.version && bitmap.dpr === dpr;
+    if (usable && bitmap !== null && bitmap.k !== k && performance.now() < this.zoomSettlesAt) {
+      const f = k / bitmap.k;
+      const left = x + bitmap.world.minX * k;
+      const top = y + bitmap.world.minY * k;
+      ctx.drawImage(bitmap.canvas, left * dpr, top * dpr, bitmap.canvas.width * f, bitmap.canvas.height * f);
+    } else {
+      if (!usable || bitmap === null || bitmap.k !== k || !this.covers(bitmap.world)) bitmap = this.overview = this.drawOverviewBitmap(dpr);
+      // Whole pixels: the bitmap was drawn on the pixel grid, so a fractional offset would blur it.
+      ctx.drawImage(bitmap.canvas, Math.round((x + bitmap.world.minX * k) * dpr), Math.round((y + bitmap.world.minY * k) * dpr));
+    }
+    this.drawOverviewMarks(dpr);
+  }
+
+  /** The graph's extent in world units, with room for the marks around its outermost vertices. */
+  private graphBox(): Box {
+    const pad = 12 / this.view.k;
+    return { minX: -pad, minY: -pad, maxX: this.layout.width + pad, maxY: this.layout.height + pad };
+  }
+
+  /** Whether a bitmap of this world rectangle shows all of the graph that is in the viewport. */
+  private covers(world: Box): boolean {
+    const v = this.worldViewBox();
+    const g = this.graphBox();
+    const need = { minX: Math.max(v.minX, g.minX), minY: Math.max(v.minY, g.minY), maxX: Math.min(v.maxX, g.maxX), maxY: Math.min(v.maxY, g.maxY) };
+    if (need.minX >= need.maxX || need.minY >= need.maxY) return true;
+    return need.minX >= world.minX && need.minY >= world.minY && need.maxX <= world.maxX && need.maxY <= world.maxY;
+  }
+
+  /**
+   * Draws the overview of the viewport, a margin around it, clipped to the graph, into a bitmap in
+   * device pixels: edges as straight whole-pixel lines (each distinct line once: at this zoom many
+   * coincide), vertices as whole-pixel boxes batched into one path per colour.
+   */
+  private drawOverviewBitmap(dpr: number): OverviewBitmap {
+    const { k } = this.view;
+    const v = this.worldViewBox();
+    const g = this.graphBox();
+    const mx = (v.maxX - v.minX) * OVERVIEW_MARGIN;
+    const my = (v.maxY - v.minY) * OVERVIEW_MARGIN;
+    const world = {
+      minX: Math.max(g.minX, v.minX - mx),
+      minY: Math.max(g.minY, v.minY - my),
+      maxX: Math.min(g.maxX, v.maxX + mx),
+      maxY: Math.min(g.maxY, v.maxY + my),
+    };
+    const canvas = this.overview?.canvas ?? document.createElement('canvas');
+    const width = Math.max(1, Math.ceil((world.maxX - world.minX) * k));
+    const height = Math.max(1, Math.ceil((world.maxY - world.minY) * k));
+    canvas.width = Math.ceil(width * dpr);
+    canvas.height = Math.ceil(height * dpr);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('This browser has no 2D canvas.');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const { width, height } = this.size();
-    const sx = (wx: number) => Math.round(wx * k + x);
-    const sy = (wy: number) => Math.round(wy * k + y);
+    ctx.clearRect(0, 0, width, height);
+    const sx = (wx: number) => Math.round((wx - world.minX) * k);
+    const sy = (wy: number) => Math.round((wy - world.minY) * k);
     ctx.strokeStyle = 'rgba(123,135,148,0.25)';
     ctx.lineWidth = 1;
+    const drawn = new Set<string>();
     let n = 0;
     ctx.beginPath();
     for (const pts of this.edgePoints) {
@@ -265,7 +369,10 @@ export class GraphRenderer {
       const ay = sy(a.y);
       const bx = sx(b.x);
       const by = sy(b.y);
-      if ((ax === bx && ay === by) || (Math.max(ax, bx) < 0 || Math.min(ax, bx) > width || Math.max(ay, by) < 0 || Math.min(ay, by) > height)) continue;
+      if ((ax === bx && ay === by) || Math.max(ax, bx) < 0 || Math.min(ax, bx) > width || Math.max(ay, by) < 0 || Math.min(ay, by) > height) continue;
+      const key = `${ax},${ay},${bx},${by}`;
+      if (drawn.has(key)) continue;
+      drawn.add(key);
       ctx.moveTo(ax + 0.5, ay + 0.5);
       ctx.lineTo(bx + 0.5, by + 0.5);
       if (++n % PATH_CHUNK === 0) {
@@ -276,22 +383,41 @@ export class GraphRenderer {
     ctx.stroke();
     const w = Math.max(2, Math.round(NODE_WIDTH * k));
     const h = Math.max(2, Math.round(NODE_HEIGHT * k));
+    const groups = new Map<string, number[]>();
     for (const p of this.layout.nodes) {
       const px = sx(p.x);
       const py = sy(p.y);
       if (px + w < 0 || px > width || py + h < 0 || py > height) continue;
-      const palette = PALETTE[p.node.lineageType] ?? OTHER;
-      ctx.globalAlpha = this.matches(p.node) ? 1 : 0.3;
-      ctx.fillStyle = palette.stroke;
-      ctx.fillRect(px, py, w, h);
+      const key = `${p.node.lineageType}|${this.matches(p.node) ? 1 : 0}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      group.push(px, py);
+    }
+    for (const [key, corners] of groups) {
+      const [lineageType, matched] = key.split('|');
+      ctx.globalAlpha = matched === '1' ? 1 : 0.3;
+      ctx.fillStyle = (PALETTE[lineageType ?? ''] ?? OTHER).stroke;
+      ctx.beginPath();
+      for (let i = 0; i < corners.length; i += 2) ctx.rect(corners[i] as number, corners[i + 1] as number, w, h);
+      ctx.fill();
     }
     ctx.globalAlpha = 1;
+    return { canvas, k, dpr, version: this.version, world };
+  }
+
+  /** The start and selected vertices' outlines, drawn over the bitmap (so selecting never redraws it). */
+  private drawOverviewMarks(dpr: number): void {
+    const { ctx } = this;
+    const { x, y, k } = this.view;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const w = Math.max(2, Math.round(NODE_WIDTH * k));
+    const h = Math.max(2, Math.round(NODE_HEIGHT * k));
     for (const arn of [this.start, this.selected]) {
       const p = arn ? this.byArn.get(arn) : undefined;
       if (!p) continue;
       ctx.lineWidth = 3;
       ctx.strokeStyle = arn === this.selected ? '#d6336c' : '#1f2933';
-      ctx.strokeRect(sx(p.x) - 6, sy(p.y) - 6, w + 12, h + 12);
+      ctx.strokeRect(Math.round(p.x * k + x) - 6, Math.round(p.y * k + y) - 6, w + 12, h + 12);
     }
   }
 
@@ -330,7 +456,7 @@ export class GraphRenderer {
     ctx.fill();
   }
 
-  private drawEdgeLabels(indices: readonly number[]): void {
+  private drawEdgeLabels(indices: readonly number[], view: Box): void {
     const { ctx } = this;
     ctx.font = SMALL_FONT;
     ctx.textAlign = 'center';
@@ -351,7 +477,10 @@ export class GraphRenderer {
           at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
         }
       }
-      const w = ctx.measureText(label).width + 6;
+      // A long edge (a hub's, drawn straight) crosses the view with its label far outside it.
+      if (at.x < view.minX - 60 || at.x > view.maxX + 60 || at.y < view.minY - 10 || at.y > view.maxY + 10) continue;
+      let w = this.labelWidths.get(label);
+      if (w === undefined) this.labelWidths.set(label, (w = ctx.measureText(label).width + 6));
       ctx.fillStyle = 'rgba(250,251,252,0.9)';
       ctx.fillRect(at.x - w / 2, at.y - 7, w, 14);
       ctx.fillStyle = '#52606d';
