@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { QuotaLimits } from '../src/api/quotas.js';
 import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
+import type { Authenticator } from '../src/server/auth.js';
 import { silentLogger } from '../src/server/log.js';
 import type { RunningStemma } from '../src/server/stemma-server.js';
 import { startStemma } from '../src/server/stemma-server.js';
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   readonly stopGraceMs?: number;
   /** The web explorer's files to serve at `/` (default: the package's `dist/web`). */
   readonly webRoot?: string;
+  /** Who requests come from (default: open mode, every key in account 000000000000); see test/accounts.ts. */
+  readonly authenticator?: Authenticator;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -71,6 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     maxLineageDepth: options.maxLineageDepth,
     stopGraceMs: options.stopGraceMs,
     webRoot: options.webRoot,
+    authenticator: options.authenticator,
     insecure: false,
     log: silentLogger,
   });

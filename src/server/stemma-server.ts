@@ -19,6 +19,7 @@ import type { Clock } from '../core/clock.js';
 import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
+import type { Authenticator } from './auth.js';
 import { openAuthenticator } from './auth.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
@@ -47,6 +48,8 @@ export interface ServeConfig {
   readonly log?: Logger;
   /** The built web explorer to serve at `/`; `dist/web` of this package when absent. */
   readonly webRoot?: string;
+  /** Who requests come from; open mode's authenticator when absent. */
+  readonly authenticator?: Authenticator;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -95,7 +98,7 @@ export async function startStemma(config: ServeConfig): Promise<RunningStemma> {
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const app = createApp({ api, auth: openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
+    const app = createApp({ api, auth: config.authenticator ?? openAuthenticator(), log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     const server = await listen(app, config.port, config.host);
     return {
       ...server,

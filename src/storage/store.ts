@@ -57,7 +57,13 @@ export interface EntityListQuery {
 export type AssociationSortKey = 'SourceArn' | 'DestinationArn' | 'SourceType' | 'DestinationType' | 'CreationTime';
 
 export interface AssociationListQuery {
+  /** Associations created by this account, in this region. */
   readonly scope: Scope;
+  /**
+   * When given, only associations both of whose ends belong to one of these accounts (of the
+   * scope's region): what the caller may still read.
+   */
+  readonly endAccounts?: readonly string[];
   readonly sourceArn?: string;
   readonly destinationArn?: string;
   readonly sourceType?: string;

@@ -1,0 +1,112 @@
+/**
+ * `stemma share grant|revoke|ls`: the caller's lineage-group grants, through the server's
+ * `/api/v1/lineage-group/shares`. Requests are SigV4-signed with the session's own credentials, so
+ * they act as the same account as every other command (and pass a strict server's checks).
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { Hash, Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Checksum, SourceData } from '@smithy/types';
+import type { Target } from '../target.js';
+import { UserError } from '../resolve.js';
+import { isoTime, table } from '../table.js';
+
+const SHARES_PATH = '/api/v1/lineage-group/shares';
+
+/** SHA-256 (or its HMAC, given a secret) from node:crypto, in the shape the signer expects. */
+class NodeSha256 implements Checksum {
+  private readonly secret: SourceData | undefined;
+  private hash: Hash | Hmac;
+
+  constructor(secret?: SourceData) {
+    this.secret = secret;
+    this.hash = this.fresh();
+  }
+
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(this.secret));
+  }
+
+  update(data: SourceData): void {
+    this.hash.update(toBuffer(data));
+  }
+
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+
+  reset(): void {
+    this.hash = this.fresh();
+  }
+}
+
+function toBuffer(data: SourceData): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+interface ShareView {
+  readonly LineageGroupArn: string;
+  readonly OwnerAccount: string;
+  readonly GranteeAccount: string;
+  readonly GrantedAt: number;
+  readonly GrantedBy?: string;
+}
+
+/** One signed call to the shares route; a non-2xx answer becomes the server's one-line error. */
+async function call(target: Target, method: 'GET' | 'PUT' | 'DELETE', body?: unknown): Promise<unknown> {
+  const url = new URL(SHARES_PATH, target.url);
+  const region = await target.session.client.config.region();
+  const signer = new SignatureV4({ service: 'sagemaker', region, credentials: target.session.client.config.credentials, sha256: NodeSha256 });
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const signed = await signer.sign({
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: payload,
+  });
+  const headers = { ...signed.headers };
+  delete headers['host'];
+  const res = await fetch(url, { method, headers, body: payload });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (!res.ok) {
+    const code = typeof json['__type'] === 'string' ? json['__type'] : String(res.status);
+    const message = typeof json['message'] === 'string' ? json['message'] : res.statusText;
+    throw new UserError(`${code}: ${message}`);
+  }
+  return json;
+}
+
+function account(text: string): string {
+  if (!/^\d{12}$/.test(text)) throw new UserError(`${text} is not an AWS account id: expected 12 digits.`);
+  return text;
+}
+
+export async function grantShare(target: Target, grantee: string): Promise<string> {
+  const answer = (await call(target, 'PUT', { account: account(grantee) })) as { Share: ShareView; Created: boolean; SameAsPairs: number };
+  const what = answer.Created ? 'Shared' : 'Already shared';
+  const pairs = answer.SameAsPairs > 0 ? ` (${answer.SameAsPairs} same-source artifact pairs joined with SameAs)` : '';
+  return `${what} ${answer.Share.LineageGroupArn} with account ${answer.Share.GranteeAccount}${pairs}.\n`;
+}
+
+export async function revokeShare(target: Target, grantee: string): Promise<string> {
+  await call(target, 'DELETE', { account: account(grantee) });
+  return `Revoked account ${grantee}'s access to this account's lineage group.\n`;
+}
+
+export async function listShares(target: Target, format: 'table' | 'json'): Promise<string> {
+  const answer = (await call(target, 'GET')) as { Granted: ShareView[]; Received: ShareView[] };
+  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`;
+  const rows = [
+    ...answer.Granted.map((s) => ['granted', s.GranteeAccount, s.LineageGroupArn, isoTime(new Date(s.GrantedAt * 1000))]),
+    ...answer.Received.map((s) => ['received', s.OwnerAccount, s.LineageGroupArn, isoTime(new Date(s.GrantedAt * 1000))]),
+  ];
+  if (rows.length === 0) return 'No lineage is shared by or with this account.\n';
+  return table(['DIRECTION', 'ACCOUNT', 'LINEAGE GROUP', 'GRANTED'], rows, 100);
+}
