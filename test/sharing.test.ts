@@ -10,6 +10,7 @@ import {
   CreateArtifactCommand,
   CreateContextCommand,
   CreateExperimentCommand,
+  CreateModelCommand,
   CreateTrialComponentCommand,
   DeleteActionCommand,
   DeleteArtifactCommand,
@@ -384,5 +385,22 @@ describe('automatic SameAs', () => {
     await alice.sm.send(new DeleteArtifactCommand({ ArtifactArn: aData }));
     expect((await lineage(bob, bData)).vertices.some((v) => v.includes(alice.id))).toBe(false);
     expect((await lineage(carol, cData)).edges).toEqual([]);
+  });
+
+  it('also joins artifacts Stemma creates by itself, such as a model\'s data', async () => {
+    const alice = account('alice');
+    const bob = account('bob');
+    const aModel = await alice.artifact('s3://bucket/models/m1/model.tar.gz', 'Model');
+    await alice.grant(bob);
+    await bob.sm.send(
+      new CreateModelCommand({
+        ModelName: 'm1',
+        ExecutionRoleArn: `arn:aws:iam::${bob.id}:role/sagemaker`,
+        PrimaryContainer: { Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1', ModelDataUrl: 's3://bucket/models/m1/model.tar.gz' },
+      }),
+    );
+    const bModel = aModel.replace(alice.id, bob.id);
+    expect((await bob.sm.send(new DescribeArtifactCommand({ ArtifactArn: bModel }))).Source?.SourceUri).toBe('s3://bucket/models/m1/model.tar.gz');
+    expect((await lineage(bob, bModel)).edges).toEqual([`${aModel} -SameAs-> ${bModel}`, `${bModel} -SameAs-> ${aModel}`].sort());
   });
 });
