@@ -22,7 +22,7 @@ import { explorerUrl, launchBrowser } from './commands/open.js';
 import { QUERY_FORMATS, runQuery } from './commands/query.js';
 import type { QueryFormat } from './commands/query.js';
 import { exportLineage, importLineage, terminalProgress } from './commands/transfer.js';
-import { grantShare, listShares, revokeShare } from './commands/share.js';
+import { grantShare, listShares, parseAccount, revokeShare } from './commands/share.js';
 import { UserError, resolveEntity } from './resolve.js';
 import { withTarget } from './target.js';
 import type { TargetOptions } from './target.js';
@@ -242,11 +242,13 @@ function addClientCommands(program: Command): void {
   targeted(share.command('grant <account>'))
     .description('let another account describe, associate with and query the lineage of this one')
     .action(async (account: string, o: TargetOptions) => {
+      parseAccount(account);
       await withTarget(o, async (target) => write(await grantShare(target, account)));
     });
   targeted(share.command('revoke <account>'))
     .description("take back another account's access to this account's lineage")
     .action(async (account: string, o: TargetOptions) => {
+      parseAccount(account);
       await withTarget(o, async (target) => write(await revokeShare(target, account)));
     });
   targeted(share.command('ls'))

@@ -83,20 +83,21 @@ async function call(target: Target, method: 'GET' | 'PUT' | 'DELETE', body?: unk
   return json;
 }
 
-function account(text: string): string {
+/** A grantee as typed on the command line, checked before anything is started or called. */
+export function parseAccount(text: string): string {
   if (!/^\d{12}$/.test(text)) throw new UserError(`${text} is not an AWS account id: expected 12 digits.`);
   return text;
 }
 
 export async function grantShare(target: Target, grantee: string): Promise<string> {
-  const answer = (await call(target, 'PUT', { account: account(grantee) })) as { Share: ShareView; Created: boolean; SameAsPairs: number };
+  const answer = (await call(target, 'PUT', { account: parseAccount(grantee) })) as { Share: ShareView; Created: boolean; SameAsPairs: number };
   const what = answer.Created ? 'Shared' : 'Already shared';
   const pairs = answer.SameAsPairs > 0 ? ` (${answer.SameAsPairs} same-source artifact pairs joined with SameAs)` : '';
   return `${what} ${answer.Share.LineageGroupArn} with account ${answer.Share.GranteeAccount}${pairs}.\n`;
 }
 
 export async function revokeShare(target: Target, grantee: string): Promise<string> {
-  await call(target, 'DELETE', { account: account(grantee) });
+  await call(target, 'DELETE', { account: parseAccount(grantee) });
   return `Revoked account ${grantee}'s access to this account's lineage group.\n`;
 }
 
