@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { QuotaLimits } from '../src/api/quotas.js';
 import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
+import type { Authenticator } from '../src/server/auth.js';
 import { silentLogger } from '../src/server/log.js';
 import type { AccessKey } from '../src/server/keys-file.js';
 import type { RunningStemma } from '../src/server/stemma-server.js';
@@ -70,6 +71,8 @@ export interface TestServerOptions {
   readonly webRoot?: string;
   /** Access keys: written to a keys file in the data directory, and the server runs in strict mode. */
   readonly keys?: readonly AccessKey[];
+  /** Who requests come from (default: open mode, every key in account 000000000000); see test/accounts.ts. */
+  readonly authenticator?: Authenticator;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -92,6 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stopGraceMs: options.stopGraceMs,
     webRoot: options.webRoot,
     keysFile,
+    authenticator: options.authenticator,
     insecure: false,
     log: silentLogger,
   });

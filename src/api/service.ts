@@ -12,6 +12,8 @@ import { associationOperations } from './lineage/associations.js';
 import { lineageGroupOperations } from './lineage/lineage-groups.js';
 import { queryLineageOperations } from './lineage/query-lineage.js';
 import { tagOperations } from './lineage/tags.js';
+import type { LineageShareList, LineageShareView } from './lineage/shares.js';
+import { grantLineageShare, listLineageShares, revokeLineageShare } from './lineage/shares.js';
 import type { OperationTable } from './operation.js';
 import { experimentOperations } from './experiments/experiments.js';
 import { recordTrialComponentMetrics } from './experiments/metrics.js';
@@ -40,6 +42,12 @@ export interface StemmaExtras {
     request: { body: Buffer; contentType?: string; accept?: string },
     ctx: RequestContext,
   ): Promise<{ body: Buffer; contentType: string; variant: string }>;
+  /** Lineage-group grants made by and to the caller. */
+  listLineageShares(ctx: RequestContext): Promise<LineageShareList>;
+  /** Grants the account in the body (`{ "account": "…" }`) access to the caller's lineage group. */
+  grantLineageShare(body: unknown, ctx: RequestContext): Promise<{ share: LineageShareView; created: boolean; sameAsPairs: number }>;
+  /** Revokes the caller's grant to the account in the body. */
+  revokeLineageShare(body: unknown, ctx: RequestContext): Promise<{ revoked: boolean }>;
 }
 
 /** The job collections of `/api/v1/jobs/{collection}/{name}/logs`, by ARN resource type. */
@@ -61,6 +69,9 @@ export class SageMakerApi {
     this.extras = {
       recordTrialComponentMetrics: (name, body, ctx) => recordTrialComponentMetrics(deps, ctx, name, body),
       invokeEndpoint: (name, request, ctx) => invokeEndpoint(deps, ctx, name, request),
+      listLineageShares: (ctx) => listLineageShares(deps, ctx),
+      grantLineageShare: (body, ctx) => grantLineageShare(deps, ctx, body),
+      revokeLineageShare: (body, ctx) => revokeLineageShare(deps, ctx, body),
       jobLog: async (collection, name, ctx) => {
         const c = JOB_COLLECTIONS[collection];
         if (!c) throw new UnknownOperationException(`No job collection ${collection}: use training-jobs, processing-jobs or transform-jobs.`);

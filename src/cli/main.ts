@@ -24,6 +24,7 @@ import { explorerUrl, launchBrowser } from './commands/open.js';
 import { QUERY_FORMATS, runQuery } from './commands/query.js';
 import type { QueryFormat } from './commands/query.js';
 import { exportLineage, importLineage, terminalProgress } from './commands/transfer.js';
+import { grantShare, listShares, parseAccount, revokeShare } from './commands/share.js';
 import { UserError, resolveEntity } from './resolve.js';
 import { withTarget } from './target.js';
 import type { TargetOptions } from './target.js';
@@ -242,6 +243,26 @@ function addClientCommands(program: Command): void {
         const r = await importLineage(session, process.stdin, terminalProgress('import'));
         process.stderr.write(`Imported ${r.entities} entities and ${r.associations} associations.${r.skipped > 0 ? ` Skipped ${r.skipped} associations to trial components or experiments, which this server cannot create yet.` : ''}\n`);
       });
+    });
+
+  const share = program.command('share').description("share this account's lineage group with another account (one-way, all or nothing)");
+  targeted(share.command('grant <account>'))
+    .description('let another account describe, associate with and query the lineage of this one')
+    .action(async (account: string, o: TargetOptions) => {
+      parseAccount(account);
+      await withTarget(o, async (target) => write(await grantShare(target, account)));
+    });
+  targeted(share.command('revoke <account>'))
+    .description("take back another account's access to this account's lineage")
+    .action(async (account: string, o: TargetOptions) => {
+      parseAccount(account);
+      await withTarget(o, async (target) => write(await revokeShare(target, account)));
+    });
+  targeted(share.command('ls'))
+    .description('list the grants this account made and received')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (o: TargetOptions & { format: 'table' | 'json' }) => {
+      await withTarget(o, async (target) => write(await listShares(target, o.format)));
     });
 
   targeted(program.command('open <entity>'))

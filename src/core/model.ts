@@ -128,6 +128,21 @@ export interface LineageGroupRecord {
   readonly createdBy: UserContext;
 }
 
+/**
+ * A grant of one account's lineage group to another account (Stemma's stand-in for an AWS RAM
+ * share): one-way, all or nothing, within one region.
+ */
+export interface LineageShareRecord {
+  /** The account whose lineage group is shared. */
+  readonly ownerAccount: string;
+  readonly region: string;
+  /** The account that may now see the owner's lineage entities. */
+  readonly granteeAccount: string;
+  /** Epoch milliseconds. */
+  readonly grantedAt: number;
+  readonly grantedBy: UserContext;
+}
+
 /** The quota-counted resources (manually created entities only). */
 export type QuotaResource = 'artifact' | 'action' | 'context' | 'association';
 

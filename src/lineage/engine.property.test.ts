@@ -9,6 +9,7 @@ import { pageOf } from './page.js';
 import type { LineagePosition } from './page.js';
 import type { AnswerEdge, AnswerVertex, LineageAnswer } from './query.js';
 import { referenceLineage } from './reference.js';
+import { canRead } from './visibility.js';
 
 /**
  * The in-memory index as the engine sees it. Half the associations are loaded into the CSR arrays
@@ -18,7 +19,7 @@ import { referenceLineage } from './reference.js';
 function indexedGraph(c: RandomCase, split: number): LineageGraph {
   const base = new EdgeList();
   const index = LineageIndex.build(
-    c.entities.map((e) => ({ ...e, account: e.visible ? '000000000000' : '111111111111', region: 'us-east-1' })),
+    c.entities.map((e) => ({ ...e, region: 'us-east-1' })),
     base,
   );
   const cut = Math.floor(c.associations.length * split);
@@ -47,12 +48,16 @@ function indexedGraph(c: RandomCase, split: number): LineageGraph {
   };
 }
 
-const visible = (v: LineageVertex): boolean => v.account === '000000000000';
+/** The engine's visibility is the API's rule (visibility.ts), over the case's grants. */
+function visibleTo(c: RandomCase): (v: LineageVertex) => boolean {
+  const access = { scope: { account: c.viewer.account, region: 'us-east-1' }, sharedWithCaller: c.viewer.sharedWithCaller };
+  return (v) => canRead(v, access);
+}
 
 async function engineAnswer(c: RandomCase, split: number): Promise<LineageAnswer> {
   const graph = indexedGraph(c, split);
   const starts = await graph.lineageVertices(c.query.startIds);
-  return evaluateLineage(graph, c.query, starts, visible);
+  return evaluateLineage(graph, c.query, starts, visibleTo(c));
 }
 
 /** Reads every page as a client would, following positions until there is none. */
@@ -82,7 +87,7 @@ describe('the lineage engine, against the reference evaluator on random graphs',
   it('returns exactly the reference answer for every direction, depth, filter and edge option', async () => {
     await fc.assert(
       fc.asyncProperty(randomCase, fc.constantFrom(0, 0.5, 0.7, 1), async (c, split) => {
-        const expected = referenceLineage(c.entities, c.associations, c.query);
+        const expected = referenceLineage(c.entities, c.associations, c.query, c.viewer);
         expect(await engineAnswer(c, split)).toEqual(expected);
       }),
       { numRuns: 3000 },
@@ -112,7 +117,7 @@ describe('the lineage engine, against the reference evaluator on random graphs',
         let after: LineagePosition | undefined;
         do {
           const expected = pageOf(whole, after, limit);
-          const hinted = await evaluateLineage(graph, c.query, starts, visible, { after, limit });
+          const hinted = await evaluateLineage(graph, c.query, starts, visibleTo(c), { after, limit });
           expect(pageOf(hinted, after, limit)).toEqual(expected);
           after = expected.next;
         } while (after);

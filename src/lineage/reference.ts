@@ -5,7 +5,8 @@
  *
  * It works with walks of an exact number of steps instead of shortest distances:
  * - `reach[k]`: vertices at the end of some walk of exactly k associations from a start, entering
- *   only visible vertices. A vertex's depth is the least such k (k ≤ MaxDepth).
+ *   only vertices the viewer may see: its own account's, or a lineage entity (artifact, action,
+ *   context, trial component) of an account that shared with it. A vertex's depth is the least such k (k ≤ MaxDepth).
  * - `lead[k]`: visible vertices at the start of some walk of exactly k associations that ends at a
  *   matching vertex.
  * A vertex is on a qualifying walk iff it is in reach[a] and lead[b] with a + b ≤ MaxDepth; an
@@ -25,7 +26,20 @@ export interface ReferenceEntity {
   readonly createdAt: number;
   readonly modifiedAt: number;
   readonly properties: Readonly<Record<string, string>>;
-  readonly visible: boolean;
+  /** The owning account (all entities are in one region). */
+  readonly account: string;
+}
+
+/** Who runs the query: an account, and the accounts that shared their lineage with it. */
+export interface ReferenceViewer {
+  readonly account: string;
+  readonly sharedWithCaller: ReadonlySet<string>;
+}
+
+/** The visibility rule, stated on its own: own entities, and shared accounts' lineage entities (not experiments or trials). */
+export function referenceCanSee(viewer: ReferenceViewer, e: Pick<ReferenceEntity, 'account' | 'kind'>): boolean {
+  if (e.account === viewer.account) return true;
+  return viewer.sharedWithCaller.has(e.account) && e.kind !== 'experiment' && e.kind !== 'experiment-trial';
 }
 
 export interface ReferenceAssociation {
@@ -38,6 +52,7 @@ export function referenceLineage(
   entities: readonly ReferenceEntity[],
   associations: readonly ReferenceAssociation[],
   query: LineageQuery,
+  viewer: ReferenceViewer,
 ): LineageAnswer {
   const byId = new Map(entities.map((e) => [e.id, e]));
   const D = query.maxDepth;
@@ -47,7 +62,10 @@ export function referenceLineage(
     if (query.direction !== 'Ascendants') steps.push({ from: a.sourceId, to: a.destinationId, association: a });
     if (query.direction !== 'Descendants') steps.push({ from: a.destinationId, to: a.sourceId, association: a });
   }
-  const isVisible = (id: number): boolean => byId.get(id)?.visible === true;
+  const isVisible = (id: number): boolean => {
+    const e = byId.get(id);
+    return e !== undefined && referenceCanSee(viewer, e);
+  };
 
   const reach: Set<number>[] = [new Set(query.startIds)];
   for (let k = 1; k <= D; k++) {

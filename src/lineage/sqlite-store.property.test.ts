@@ -8,6 +8,7 @@ import type { RandomCase } from '../../test/random-lineage.js';
 import { evaluateLineage } from './engine.js';
 import type { LineageAnswer } from './query.js';
 import { referenceLineage } from './reference.js';
+import { canRead } from './visibility.js';
 import type { ReferenceAssociation, ReferenceEntity } from './reference.js';
 import type { LineageGraph } from '../storage/lineage-graph.js';
 import type { StoreReader } from '../storage/store.js';
@@ -36,7 +37,7 @@ async function write(c: RandomCase, scopeRegion: string): Promise<{ ids: Map<num
     const ids = new Map<number, number>();
     const entities: ReferenceEntity[] = [];
     for (const e of c.entities) {
-      const account = e.visible ? '000000000000' : '111111111111';
+      const account = e.account;
       const arn = e.arn.replace('us-east-1', scopeRegion);
       const row = await tx.insertEntity({
         arn, account, region: scopeRegion, kind: e.kind, name: null, type: e.type, sourceUri: null, status: null, description: null,
@@ -60,7 +61,8 @@ async function answer(graphOf: (r: StoreReader) => LineageGraph, c: RandomCase, 
     const graph = graphOf(r);
     const query = { ...c.query, startIds: c.query.startIds.map((id) => ids.get(id) as number) };
     const starts = await graph.lineageVertices(query.startIds);
-    return evaluateLineage(graph, query, starts, (v) => v.account === '000000000000' && v.region === scopeRegion);
+    const access = { scope: { account: c.viewer.account, region: scopeRegion }, sharedWithCaller: c.viewer.sharedWithCaller };
+    return evaluateLineage(graph, query, starts, (v) => canRead(v, access));
   });
 }
 
@@ -75,7 +77,7 @@ describe('QueryLineage on the SQLite store', () => {
         }));
         const check = async (): Promise<void> => {
           const query = { ...c.query, startIds: c.query.startIds.map((id) => ids.get(id) as number) };
-          const expected = referenceLineage(entities, associations, query);
+          const expected = referenceLineage(entities, associations, query, c.viewer);
           expect(await answer((r) => r, c, ids, scopeRegion)).toEqual(expected);
           const fromIndex = (r: StoreReader): LineageGraph => {
             const graph = r.lineageGraph();

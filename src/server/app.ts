@@ -16,6 +16,7 @@ import { handleJobLogs, isJobLogsRoute } from './routes/job-logs.js';
 import { handleInvocations, isInvocationsRoute } from './routes/invocations.js';
 import type { ObjectStore } from '../jobs/object-store.js';
 import { ENTITIES_PATH, entitiesRoute } from './routes/entities.js';
+import { LINEAGE_SHARES_PATH, lineageSharesRoute } from './routes/lineage-shares.js';
 import { staticFileRoute } from './routes/static-files.js';
 import type { Store } from '../storage/store.js';
 
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): RequestHandler {
       if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, caller });
       if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, caller });
       if (isJobLogsRoute(request.path)) return await handleJobLogs(request, requestId, { api, caller });
+      if (request.path === LINEAGE_SHARES_PATH) return await lineageSharesRoute(request, requestId, { api, caller });
       if (isObjectsRoute(request.path)) return await handleObjects(request, requestId, { objects });
       if (reading && request.path === ENTITIES_PATH) return await entitiesRoute(request, requestId, store, caller);
       return errorResponse(

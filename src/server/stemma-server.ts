@@ -20,6 +20,7 @@ import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
 import type { AuthMode } from './auth-mode.js';
 import { authenticatorFor } from './auth-mode.js';
+import type { Authenticator } from './auth.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { RequestHandler } from './http-types.js';
@@ -52,6 +53,8 @@ export interface ServeConfig {
   readonly log?: Logger;
   /** The built web explorer to serve at `/`; `dist/web` of this package when absent. */
   readonly webRoot?: string;
+  /** Who requests come from, in place of the one `keysFile`/`auth` choose (tests of several accounts). */
+  readonly authenticator?: Authenticator;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -104,7 +107,8 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const handler = createApp({ api, auth: authenticator, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
+    const auth = config.authenticator ?? authenticator;
+    const handler = createApp({ api, auth, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     return {
       handler,
       store,

@@ -19,8 +19,8 @@ import type { ServeConfig } from './stemma-server.js';
 import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
 import { asBuffer, TurnBatcher } from './thread-messages.js';
 
-/** What can cross to the application thread: everything but functions (its logger is its own). */
-export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log'>;
+/** What can cross to the application thread: everything but objects with behaviour (its logger is its own). */
+export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
 
 export interface RunningThreadedStemma extends ListeningServer {
   readonly authMode: AuthMode;

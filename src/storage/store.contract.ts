@@ -184,6 +184,53 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(groups[0]).toMatchObject({ name: 'g', createdAt: 10, arn: 'arn:aws:sagemaker:us-east-1:111122223333:lineage-group/g' });
       }));
 
+    it('records lineage-group grants once per owner and grantee, lists those made by and to an account, revokes them', () =>
+      withStore(async (store) => {
+        const grant = (owner: string, grantee: string, at: number, region = 'us-east-1') =>
+          store.transaction((tx) =>
+            tx.grantLineageShare({ ownerAccount: owner, region, granteeAccount: grantee, grantedAt: at, grantedBy: user }),
+          );
+        expect(await grant('111111111111', '222222222222', 10)).toBe(true);
+        expect(await grant('111111111111', '222222222222', 20)).toBe(false);
+        expect(await grant('333333333333', '111111111111', 30)).toBe(true);
+        expect(await grant('222222222222', '333333333333', 40)).toBe(true);
+        expect(await grant('111111111111', '222222222222', 50, 'eu-west-1')).toBe(true);
+        const of1 = await store.read((r) => r.listLineageShares({ account: '111111111111', region: 'us-east-1' }));
+        expect(of1.map((s) => [s.ownerAccount, s.granteeAccount, s.grantedAt])).toEqual([
+          ['111111111111', '222222222222', 10],
+          ['333333333333', '111111111111', 30],
+        ]);
+        expect(of1[0]?.grantedBy).toEqual(user);
+        const other = { account: '111111111111', region: 'us-east-1' };
+        expect(await store.transaction((tx) => tx.revokeLineageShare(other, '222222222222'))).toBe(true);
+        expect(await store.transaction((tx) => tx.revokeLineageShare(other, '222222222222'))).toBe(false);
+        const after = await store.read((r) => r.listLineageShares(other));
+        expect(after.map((s) => s.ownerAccount)).toEqual(['333333333333']);
+        expect(await store.read((r) => r.listLineageShares({ account: '111111111111', region: 'eu-west-1' }))).toHaveLength(1);
+      }));
+
+    it('pairs artifacts with the same id across two accounts of a region', () =>
+      withStore(async (store) => {
+        const arnOf = (account: string, id: string, region = 'us-east-1') => `arn:aws:sagemaker:${region}:${account}:artifact/${id}`;
+        await store.transaction(async (tx) => {
+          for (const [account, id, region] of [
+            ['111111111111', 'a1', 'us-east-1'],
+            ['111111111111', 'b2', 'us-east-1'],
+            ['222222222222', 'a1', 'us-east-1'],
+            ['222222222222', 'c3', 'us-east-1'],
+            ['222222222222', 'b2', 'eu-west-1'],
+          ] as const) {
+            await tx.insertEntity(entity({ arn: arnOf(account, id, region), account, region }));
+          }
+          await tx.insertEntity(entity({ arn: 'arn:aws:sagemaker:us-east-1:222222222222:action/b2', account: '222222222222', kind: 'action', name: 'b2' }));
+        });
+        const twins = await store.read((r) => r.artifactTwins('us-east-1', '111111111111', '222222222222'));
+        expect(twins.map((t) => [t.a.arn, t.b.arn])).toEqual([[arnOf('111111111111', 'a1'), arnOf('222222222222', 'a1')]]);
+        expect(twins[0]?.b).toMatchObject({ account: '222222222222', region: 'us-east-1', kind: 'artifact' });
+        const back = await store.read((r) => r.artifactTwins('us-east-1', '222222222222', '111111111111'));
+        expect(back.map((t) => [t.a.arn, t.b.arn])).toEqual([[arnOf('222222222222', 'a1'), arnOf('111111111111', 'a1')]]);
+      }));
+
     it('reads the lineage graph a batch at a time: ids of ARNs, hops either way, vertices, properties', () =>
       withStore(async (store) => {
         const [a, b, c] = await store.transaction(async (tx) => {

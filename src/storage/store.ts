@@ -21,6 +21,7 @@ import type {
   EntityRecord,
   EntityRef,
   LineageGroupRecord,
+  LineageShareRecord,
   NewAssociation,
   NewEntity,
   NewResource,
@@ -56,7 +57,13 @@ export interface EntityListQuery {
 export type AssociationSortKey = 'SourceArn' | 'DestinationArn' | 'SourceType' | 'DestinationType' | 'CreationTime';
 
 export interface AssociationListQuery {
+  /** Associations created by this account, in this region. */
   readonly scope: Scope;
+  /**
+   * When given, only associations both of whose ends belong to one of these accounts (of the
+   * scope's region): what the caller may still read.
+   */
+  readonly endAccounts?: readonly string[];
   readonly sourceArn?: string;
   readonly destinationArn?: string;
   readonly sourceType?: string;
@@ -109,6 +116,16 @@ export interface StoreReader extends LineageGraph {
   countTags(resourceArn: string): Promise<number>;
   getLineageGroup(scope: Scope, name: string): Promise<LineageGroupRecord | undefined>;
   listLineageGroups(scope: Scope): Promise<LineageGroupRecord[]>;
+  /**
+   * Lineage-group grants made by or to the scope's account in its region, oldest first (ties by
+   * owner, then grantee).
+   */
+  listLineageShares(scope: Scope): Promise<LineageShareRecord[]>;
+  /**
+   * Pairs of artifacts with the same id (the same source) in two accounts of one region: each
+   * `a` in `accountA`, its twin `b` in `accountB`.
+   */
+  artifactTwins(region: string, accountA: string, accountB: string): Promise<{ a: EntityRef; b: EntityRef }[]>;
   /** Manually created entities of a resource kind in an account and region. */
   quotaUsage(scope: Scope, resource: QuotaResource): Promise<number>;
 
@@ -151,6 +168,10 @@ export interface StoreTx extends StoreReader {
   removeAllTags(resourceArn: string): Promise<void>;
   /** Creates the account's lineage group on first use; a no-op afterwards. */
   ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void>;
+  /** Records a grant; false (and nothing changed) when the owner already granted that account. */
+  grantLineageShare(share: LineageShareRecord): Promise<boolean>;
+  /** Removes a grant; false when there was none. */
+  revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean>;
   /**
    * Adds `delta` to the usage counter of a quota, refusing (returning false, changing nothing) when
    * the result would exceed `limit`. Counting and checking in one statement keeps quotas exact when

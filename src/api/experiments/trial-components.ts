@@ -16,7 +16,7 @@ import type { CreateTrialComponentRequest, TrialComponentSource } from '../gener
 import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
 import { reindexEntity, reindexEntityByArn } from '../search/registry.js';
-import { deleteEntity, insertEntity, requireEntity } from '../lineage/entities.js';
+import { deleteEntity, insertEntity, requireEntity, requireReadableEntity } from '../lineage/entities.js';
 import type { TrialComponentAttrs } from './records.js';
 import { compact, componentAttrs, describeTrialComponent, trialComponentSummary } from './records.js';
 
@@ -120,7 +120,7 @@ export function trialComponentOperations(deps: ApiDeps): OperationTable {
 
     async DescribeTrialComponent(input, ctx) {
       return store.read(async (r) => {
-        const c = await requireEntity(r, ctx.scope, 'experiment-trial-component', input.TrialComponentName);
+        const c = await requireReadableEntity(r, ctx.scope, 'experiment-trial-component', input.TrialComponentName);
         return compact(describeTrialComponent(c, await r.listTrialComponentMetrics(c.id)));
       });
     },

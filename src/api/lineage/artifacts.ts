@@ -13,7 +13,8 @@ import type { ApiDeps } from '../context.js';
 import type { ArtifactSource, ArtifactSummary, DescribeArtifactResponse } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
-import { deleteEntity, insertEntity, isVisible, lineageGroupArn, mergeProperties, requireEntity } from './entities.js';
+import { isOwn } from './access.js';
+import { deleteEntity, insertEntity, lineageGroupArn, mergeProperties, requireEntity, requireReadableEntity } from './entities.js';
 
 function artifactArnOf(scope: { account: string; region: string }, source: ArtifactSource): string {
   return formatArn(scope, 'artifact', artifactId(source.SourceUri, source.SourceTypes ?? []));
@@ -91,7 +92,7 @@ export function artifactOperations(deps: ApiDeps): OperationTable {
     },
 
     async DescribeArtifact(input, ctx) {
-      const entity = await store.read((r) => requireEntity(r, ctx.scope, 'artifact', input.ArtifactArn));
+      const entity = await store.read((r) => requireReadableEntity(r, ctx.scope, 'artifact', input.ArtifactArn));
       return describe(entity);
     },
 
@@ -121,7 +122,7 @@ export function artifactOperations(deps: ApiDeps): OperationTable {
       }
       return store.transaction(async (tx) => {
         const entity = await tx.getEntityByArn(arn);
-        if (!entity || entity.kind !== 'artifact' || !isVisible(entity, ctx.scope)) {
+        if (!entity || entity.kind !== 'artifact' || !isOwn(entity, ctx.scope)) {
           const what = input.ArtifactArn ?? `with source ${input.Source?.SourceUri}`;
           throw new ResourceNotFound(`Artifact ${what} does not exist.`);
         }

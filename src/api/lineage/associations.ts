@@ -2,6 +2,10 @@
  * Associations: AddAssociation, DeleteAssociation, ListAssociations. An association is a typed,
  * directed edge, at most one per ordered pair of entities. Both ends must exist; two experiment
  * entities (experiment, trial, trial component) may not be joined, as in SageMaker.
+ *
+ * Across accounts (access.ts): the caller needs the right to read both ends (its own, or shared
+ * with it). An association belongs to the account that created it (its quota, its listing), and is
+ * listed only while the caller can still read both of its ends.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddAssociation.html
  */
 import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
@@ -14,6 +18,7 @@ import type { AssociationSummary } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
 import { consumeQuota, releaseQuota } from '../quotas.js';
+import { lineageAccess, readableAccounts } from './access.js';
 import { ENTITY_LABEL, requireEntityRef } from './entities.js';
 
 function summary(a: AssociationRecord): AssociationSummary {
@@ -36,8 +41,9 @@ export function associationOperations(deps: ApiDeps): OperationTable {
     async AddAssociation(input, ctx) {
       const now = clock.now();
       return store.transaction(async (tx) => {
-        const source = await requireEntityRef(tx, ctx.scope, input.SourceArn);
-        const destination = await requireEntityRef(tx, ctx.scope, input.DestinationArn);
+        const access = await lineageAccess(tx, ctx.scope);
+        const source = await requireEntityRef(tx, access, input.SourceArn);
+        const destination = await requireEntityRef(tx, access, input.DestinationArn);
         if (EXPERIMENT_KINDS.has(source.kind) && EXPERIMENT_KINDS.has(destination.kind)) {
           throw new ValidationException(
             `An association cannot join two experiment entities: ${ENTITY_LABEL[source.kind]} ${source.arn} and ` +
@@ -66,27 +72,31 @@ export function associationOperations(deps: ApiDeps): OperationTable {
 
     async DeleteAssociation(input, ctx) {
       return store.transaction(async (tx) => {
-        const source = await requireEntityRef(tx, ctx.scope, input.SourceArn);
-        const destination = await requireEntityRef(tx, ctx.scope, input.DestinationArn);
+        const access = await lineageAccess(tx, ctx.scope);
+        const source = await requireEntityRef(tx, access, input.SourceArn);
+        const destination = await requireEntityRef(tx, access, input.DestinationArn);
         const association = await tx.getAssociation(source.id, destination.id);
         if (!association) {
           throw new ResourceNotFound(`Association from ${source.arn} to ${destination.arn} does not exist.`);
         }
         await tx.deleteAssociation(source.id, destination.id);
-        if (!association.automatic) await releaseQuota(tx, ctx.scope, 'association');
+        // The quota given back is its creator's, who may be another account with the right to both ends.
+        if (!association.automatic) await releaseQuota(tx, { account: association.account, region: association.region }, 'association');
         return { SourceArn: source.arn, DestinationArn: destination.arn };
       });
     },
 
     async ListAssociations(input, ctx) {
       const sortBy = input.SortBy ?? 'CreationTime';
-      const page = await store.read((r) =>
-        readPage(
+      const page = await store.read(async (r) => {
+        const readable = readableAccounts(await lineageAccess(r, ctx.scope));
+        return readPage(
           'ListAssociations',
           input,
           (after, limit) =>
             r.listAssociations({
               scope: ctx.scope,
+              endAccounts: readable,
               sourceArn: input.SourceArn,
               destinationArn: input.DestinationArn,
               sourceType: input.SourceType,
@@ -100,8 +110,8 @@ export function associationOperations(deps: ApiDeps): OperationTable {
               limit,
             }),
           (a) => ({ value: associationSortValue(a, sortBy), id: a.id }),
-        ),
-      );
+        );
+      });
       return { AssociationSummaries: page.items.map(summary), NextToken: page.nextToken };
     },
   };

@@ -12,6 +12,9 @@ import type { StoreReader, StoreTx } from '../../storage/store.js';
 import { UniqueViolation } from '../../storage/store.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import { consumeQuota, releaseQuota } from '../quotas.js';
+import type { LineageAccess } from './access.js';
+import { canRead, isOwn, lineageAccess } from './access.js';
+import { linkTwinsOf, unlinkTwinsOf } from './same-as.js';
 
 export const ENTITY_LABEL: Record<EntityKind, string> = {
   artifact: 'Artifact',
@@ -32,12 +35,7 @@ export function lineageGroupArn(scope: Scope): string {
   return `arn:aws:sagemaker:${scope.region}:${scope.account}:lineage-group/${DEFAULT_LINEAGE_GROUP}`;
 }
 
-/** Whether an entity is visible to a caller. Accounts see only their own entities (sharing comes later). */
-export function isVisible(entity: EntityRef, scope: Scope): boolean {
-  return entity.account === scope.account && entity.region === scope.region;
-}
-
-/** Finds an entity of a kind by name (in the caller's account) or by ARN. */
+/** Finds one of the caller's own entities of a kind, by name or by ARN. */
 export async function findEntity(
   reader: StoreReader,
   scope: Scope,
@@ -47,7 +45,7 @@ export async function findEntity(
   const entity = isArn(nameOrArn)
     ? await reader.getEntityByArn(nameOrArn)
     : await reader.getEntityByName(scope, kind, nameOrArn);
-  return entity && entity.kind === kind && isVisible(entity, scope) ? entity : undefined;
+  return entity && entity.kind === kind && isOwn(entity, scope) ? entity : undefined;
 }
 
 export async function requireEntity(
@@ -61,23 +59,35 @@ export async function requireEntity(
   return entity;
 }
 
-/** Finds any lineage entity's reference by ARN, whatever its kind. */
-export async function requireEntityRef(reader: StoreReader, scope: Scope, arn: string): Promise<EntityRef> {
-  const entity = await reader.getEntityRef(arn);
-  if (!entity || !isVisible(entity, scope)) throw new ResourceNotFound(`Entity ${arn} does not exist.`);
+/**
+ * For Describe: an entity of a kind by name (the caller's own) or by ARN (its own, or one shared
+ * with it). Another account's entity that is not shared reads exactly like a missing one.
+ */
+export async function requireReadableEntity(
+  reader: StoreReader,
+  scope: Scope,
+  kind: EntityKind,
+  nameOrArn: string,
+): Promise<EntityRecord> {
+  if (!isArn(nameOrArn)) return requireEntity(reader, scope, kind, nameOrArn);
+  const entity = await reader.getEntityByArn(nameOrArn);
+  const readable =
+    entity !== undefined && entity.kind === kind && (isOwn(entity, scope) || canRead(entity, await lineageAccess(reader, scope)));
+  if (!readable) throw new ResourceNotFound(`${ENTITY_LABEL[kind]} ${nameOrArn} does not exist.`);
   return entity;
 }
 
-/** Finds any lineage entity by ARN, whatever its kind. */
-export async function requireEntityByArn(reader: StoreReader, scope: Scope, arn: string): Promise<EntityRecord> {
-  const entity = await reader.getEntityByArn(arn);
-  if (!entity || !isVisible(entity, scope)) throw new ResourceNotFound(`Entity ${arn} does not exist.`);
+/** Finds any lineage entity's reference by ARN, whatever its kind, among those the caller may read. */
+export async function requireEntityRef(reader: StoreReader, access: LineageAccess, arn: string): Promise<EntityRef> {
+  const entity = await reader.getEntityRef(arn);
+  if (!entity || !canRead(entity, access)) throw new ResourceNotFound(`Entity ${arn} does not exist.`);
   return entity;
 }
 
 /**
  * Inserts a new entity with its tags. Manually created entities count against the account's quota;
- * the first entity of an account creates its default lineage group.
+ * the first entity of an account creates its default lineage group; a new artifact is joined to its
+ * twins in the accounts it shares lineage with (same-as.ts).
  */
 export async function insertEntity(
   tx: StoreTx,
@@ -100,11 +110,15 @@ export async function insertEntity(
   if (quota && !entity.automatic) await consumeQuota(tx, ctx.scope, quota, deps.config.quotas);
   await tx.ensureLineageGroup(ctx.scope, DEFAULT_LINEAGE_GROUP, entity.createdAt, ctx.user);
   if (tags && tags.length > 0) await tx.putTags(created.arn, dedupeTags(tags));
+  if (created.kind === 'artifact') await linkTwinsOf(tx, created, entity.createdAt, ctx.user);
   return created;
 }
 
 /** Deletes an entity that no association touches, with its tags, giving back its quota. */
 export async function deleteEntity(tx: StoreTx, scope: Scope, entity: EntityRecord): Promise<void> {
+  // The SameAs associations Stemma added to its twins in other accounts are not the caller's to
+  // manage (it may not even see them): they go with the artifact.
+  if (entity.kind === 'artifact') await unlinkTwinsOf(tx, entity);
   const associations = await tx.countAssociationsOf(entity.id);
   if (associations > 0) {
     const noun = associations === 1 ? 'association' : 'associations';

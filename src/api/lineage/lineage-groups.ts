@@ -1,11 +1,16 @@
 /**
  * Lineage groups: every account has one, `sagemaker-default-lineage-group`, created with its first
- * lineage entity. It is what another account is granted access to when lineage is shared.
+ * lineage entity. It is what another account is granted access to when lineage is shared
+ * (shares.ts): a grantee can describe the owner's group, and read its policy, by the group's ARN.
+ * ListLineageGroups lists the caller's own group only, as SageMaker's List APIs list your account.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLineageGroup.html
  */
+import type { Scope } from '../../core/arn.js';
+import { parseArn } from '../../core/arn.js';
 import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound } from '../../core/errors.js';
-import type { LineageGroupRecord } from '../../core/model.js';
+import type { LineageGroupRecord, LineageShareRecord } from '../../core/model.js';
+import type { StoreReader } from '../../storage/store.js';
 import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, DEFAULT_MAX_RESULTS, encodeNextToken } from '../pagination.js';
@@ -13,13 +18,25 @@ import { decodeNextToken, DEFAULT_MAX_RESULTS, encodeNextToken } from '../pagina
 export function lineageGroupOperations(deps: ApiDeps): OperationTable {
   const { store } = deps;
 
-  async function requireGroup(scope: { account: string; region: string }, nameOrArn: string): Promise<LineageGroupRecord> {
-    const name = nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
-    const group = await store.read((r) => r.getLineageGroup(scope, name));
-    if (!group || (nameOrArn.startsWith('arn:') && group.arn !== nameOrArn)) {
-      throw new ResourceNotFound(`Lineage group ${nameOrArn} does not exist.`);
+  /**
+   * The caller's group by name or ARN, or by ARN the group of an account that shared it with the
+   * caller; with the grants the group's owner has made.
+   */
+  async function requireGroup(r: StoreReader, scope: Scope, nameOrArn: string): Promise<{ group: LineageGroupRecord; grants: LineageShareRecord[] }> {
+    const missing = (): ResourceNotFound => new ResourceNotFound(`Lineage group ${nameOrArn} does not exist.`);
+    let owner: Scope = scope;
+    let name = nameOrArn;
+    if (nameOrArn.startsWith('arn:')) {
+      const arn = parseArn(nameOrArn);
+      if (!arn || arn.resourceType !== 'lineage-group' || arn.region !== scope.region) throw missing();
+      owner = { account: arn.account, region: arn.region };
+      name = arn.resourceId;
     }
-    return group;
+    const grants = (await r.listLineageShares(owner)).filter((g) => g.ownerAccount === owner.account);
+    if (owner.account !== scope.account && !grants.some((g) => g.granteeAccount === scope.account)) throw missing();
+    const group = await r.getLineageGroup(owner, name);
+    if (!group || (nameOrArn.startsWith('arn:') && group.arn !== nameOrArn)) throw missing();
+    return { group, grants };
   }
 
   return {
@@ -52,7 +69,7 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
     },
 
     async DescribeLineageGroup(input, ctx) {
-      const g = await requireGroup(ctx.scope, input.LineageGroupName);
+      const { group: g } = await store.read((r) => requireGroup(r, ctx.scope, input.LineageGroupName));
       return {
         LineageGroupName: g.name,
         LineageGroupArn: g.arn,
@@ -64,8 +81,37 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
     },
 
     async GetLineageGroupPolicy(input, ctx) {
-      const g = await requireGroup(ctx.scope, input.LineageGroupName);
-      return { LineageGroupArn: g.arn };
+      const { group, grants } = await store.read((r) => requireGroup(r, ctx.scope, input.LineageGroupName));
+      const policy = lineageGroupPolicy(group.arn, grants.map((g) => g.granteeAccount));
+      return { LineageGroupArn: group.arn, ...(policy === undefined ? {} : { ResourcePolicy: policy }) };
     },
   };
+}
+
+/** What a grant allows, exactly the actions the lineage spec §7.7 says a shared lineage group's policy must allow. */
+export const SHARED_LINEAGE_ACTIONS: readonly string[] = [
+  'sagemaker:DescribeAction',
+  'sagemaker:DescribeArtifact',
+  'sagemaker:DescribeContext',
+  'sagemaker:DescribeTrialComponent',
+  'sagemaker:AddAssociation',
+  'sagemaker:DeleteAssociation',
+  'sagemaker:QueryLineage',
+];
+
+/** The group's resource policy as the IAM JSON a RAM share would attach, or undefined when it is not shared. */
+export function lineageGroupPolicy(groupArn: string, grantees: readonly string[]): string | undefined {
+  if (grantees.length === 0) return undefined;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'StemmaLineageShare',
+        Effect: 'Allow',
+        Principal: { AWS: [...grantees].sort().map((account) => `arn:aws:iam::${account}:root`) },
+        Action: SHARED_LINEAGE_ACTIONS,
+        Resource: groupArn,
+      },
+    ],
+  });
 }

@@ -11,7 +11,7 @@ import type { EntityRecord, Tag } from '../../core/model.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { readPage } from '../pagination.js';
-import { deleteEntity, insertEntity, lineageGroupArn, mergeProperties, requireEntity } from './entities.js';
+import { deleteEntity, insertEntity, lineageGroupArn, mergeProperties, requireEntity, requireReadableEntity } from './entities.js';
 
 /** The wire members shared by CreateAction/CreateContext and their siblings. */
 interface NamedWireInput {
@@ -112,7 +112,7 @@ function namedEntityOperations(deps: ApiDeps, k: NamedEntityKind): Record<string
     },
 
     async [`Describe${L}`](input, ctx) {
-      return describe(await store.read((r) => requireEntity(r, ctx.scope, k.kind, nameOf(input))));
+      return describe(await store.read((r) => requireReadableEntity(r, ctx.scope, k.kind, nameOf(input))));
     },
 
     async [`Update${L}`](input, ctx) {

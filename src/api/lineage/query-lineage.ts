@@ -15,11 +15,12 @@ import { evaluateLineage } from '../../lineage/engine.js';
 import { pageOf } from '../../lineage/page.js';
 import type { LineagePosition } from '../../lineage/page.js';
 import type { LineageDirection, LineageFilters, LineageQuery } from '../../lineage/query.js';
+import type { LineageVertex } from '../../storage/lineage-graph.js';
 import type { ApiDeps } from '../context.js';
 import type { Edge, QueryFilters, QueryLineageRequest, Vertex } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, encodeNextToken } from '../pagination.js';
-import { isVisible } from './entities.js';
+import { canRead, lineageAccess } from './access.js';
 
 /** SageMaker's depth limit, and the default depth of a query. */
 export const DEFAULT_LINEAGE_DEPTH = 10;
@@ -90,15 +91,18 @@ export function queryLineageOperations(deps: ApiDeps): OperationTable {
       const after = input.NextToken === undefined ? undefined : decodePosition(input.NextToken, bound);
 
       const page = await store.read(async (reader) => {
+        // One read of the grants to the caller; the traversal enters only what they allow.
+        const access = await lineageAccess(reader, ctx.scope);
+        const visible = (v: LineageVertex): boolean => canRead(v, access);
         const graph = reader.lineageGraph();
         const ids = await graph.lineageIdsOf(startArns);
         const starts = await graph.lineageVertices([...ids.values()]);
-        const found = new Map(starts.filter((v) => isVisible(v, ctx.scope)).map((v) => [v.arn, v]));
+        const found = new Map(starts.filter(visible).map((v) => [v.arn, v]));
         const missing = startArns.find((arn) => !found.has(arn));
         if (missing !== undefined) throw new ResourceNotFound(`Entity ${missing} does not exist.`);
         const query: LineageQuery = { startIds: [...found.values()].map((v) => v.id), direction, maxDepth, filters, includeEdges };
         const limit = input.MaxResults ?? UNPAGED_LINEAGE_RESULTS;
-        const answer = await evaluateLineage(graph, query, [...found.values()], (v) => isVisible(v, ctx.scope), { after, limit });
+        const answer = await evaluateLineage(graph, query, [...found.values()], visible, { after, limit });
         return pageOf(answer, after, limit);
       });
 

@@ -11,12 +11,13 @@ import type { ApiDeps } from '../context.js';
 import type { OperationTable } from '../operation.js';
 import { decodeNextToken, encodeNextToken } from '../pagination.js';
 import { reindexEntity, reindexResource } from '../search/registry.js';
-import { dedupeTags, isVisible } from './entities.js';
+import { isOwn } from './access.js';
+import { dedupeTags } from './entities.js';
 
 /** A lineage entity, or a SageMaker resource (a job, a model, an endpoint…), by ARN. */
 async function requireTaggable(reader: StoreReader, scope: Scope, arn: string): Promise<{ arn: string; entity?: EntityRecord; resource?: ResourceRecord }> {
   const entity = await reader.getEntityByArn(arn);
-  if (entity && isVisible(entity, scope)) return { arn: entity.arn, entity };
+  if (entity && isOwn(entity, scope)) return { arn: entity.arn, entity };
   const resource = await reader.getResourceByArn(arn);
   if (resource && resource.account === scope.account && resource.region === scope.region) return { arn: resource.arn, resource };
   throw new ResourceNotFound(`Entity ${arn} does not exist.`);

@@ -199,4 +199,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_by_status ON resources (kind, status);
     `,
   },
+  {
+    id: 5,
+    name: 'Lineage-group grants between accounts',
+    // As on SQLite: one row per (owner, grantee) in a region, indexed both ways.
+    sql: `
+      CREATE TABLE lineage_shares (
+        region text NOT NULL,
+        owner_account text NOT NULL,
+        grantee_account text NOT NULL,
+        granted_at bigint NOT NULL,
+        granted_by jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (region, owner_account, grantee_account)
+      );
+      CREATE INDEX lineage_shares_by_grantee ON lineage_shares (region, grantee_account, owner_account);
+    `,
+  },
 ];

@@ -19,6 +19,7 @@ import type {
   EntityRef,
   EntityRecord,
   LineageGroupRecord,
+  LineageShareRecord,
   NewAssociation,
   NewEntity,
   NewResource,
@@ -56,8 +57,8 @@ import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../l
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
 import { translatePostgresError } from './postgres-errors.js';
-import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './postgres-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './postgres-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './postgres-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './postgres-rows.js';
 
 interface PreparedStatement {
   readonly name: string;
@@ -234,6 +235,32 @@ export class PostgresTx implements StoreTx {
     return rows.map(toLineageGroupRecord);
   }
 
+  async listLineageShares(scope: Scope): Promise<LineageShareRecord[]> {
+    const { rows } = await this.query<DbLineageShare>(
+      `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
+       ORDER BY granted_at, owner_account, grantee_account`,
+      [scope.region, scope.account, scope.account],
+    );
+    return rows.map(toLineageShareRecord);
+  }
+
+  async artifactTwins(region: string, accountA: string, accountB: string): Promise<{ a: EntityRef; b: EntityRef }[]> {
+    const prefixA = `arn:aws:sagemaker:${region}:${accountA}:artifact/`;
+    const prefixB = `arn:aws:sagemaker:${region}:${accountB}:artifact/`;
+    // The twin's ARN is computed from each artifact's, so every twin is one lookup in entities_arn.
+    const { rows } = await this.query<{ a_id: number; a_arn: string; b_id: number; b_arn: string }>(
+      `SELECT a.id AS a_id, a.arn AS a_arn, b.id AS b_id, b.arn AS b_arn
+       FROM entities a JOIN entities b ON b.arn = (?::text || substr(a.arn, ?::int)) COLLATE "C"
+       WHERE a.account = ? AND a.region = ? AND a.kind = 'artifact' AND b.kind = 'artifact'
+       ORDER BY a.id`,
+      [prefixB, prefixA.length + 1, accountA, region],
+    );
+    return rows.map((r) => ({
+      a: { id: Number(r.a_id), arn: r.a_arn, account: accountA, region, kind: 'artifact' },
+      b: { id: Number(r.b_id), arn: r.b_arn, account: accountB, region, kind: 'artifact' },
+    }));
+  }
+
   async quotaUsage(scope: Scope, resource: QuotaResource): Promise<number> {
     const row = await this.one<{ used: number }>('SELECT used FROM quota_usage WHERE account = ? AND region = ? AND resource = ?', [
       scope.account,
@@ -335,6 +362,24 @@ export class PostgresTx implements StoreTx {
 
   async removeAllTags(resourceArn: string): Promise<void> {
     await this.query('DELETE FROM tags WHERE resource_arn = ?', [resourceArn]);
+  }
+
+  async grantLineageShare(share: LineageShareRecord): Promise<boolean> {
+    const { rowCount } = await this.query(
+      `INSERT INTO lineage_shares (region, owner_account, grantee_account, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (region, owner_account, grantee_account) DO NOTHING`,
+      [share.region, share.ownerAccount, share.granteeAccount, share.grantedAt, JSON.stringify(share.grantedBy)],
+    );
+    return rowCount > 0;
+  }
+
+  async revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean> {
+    const { rowCount } = await this.query('DELETE FROM lineage_shares WHERE region = ? AND owner_account = ? AND grantee_account = ?', [
+      owner.region,
+      owner.account,
+      granteeAccount,
+    ]);
+    return rowCount > 0;
   }
 
   async ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void> {

@@ -106,6 +106,11 @@ export function associationListSql(q: AssociationListQuery): SqlQuery {
     where.push(sql);
     params.push(value);
   };
+  if (q.endAccounts !== undefined) {
+    const list = q.endAccounts.map(() => '?').join(', ');
+    where.push(`s.account IN (${list})`, `d.account IN (${list})`, 's.region = ?', 'd.region = ?');
+    params.push(...q.endAccounts, ...q.endAccounts, q.scope.region, q.scope.region);
+  }
   if (q.sourceArn !== undefined) add('s.arn = ?', q.sourceArn);
   if (q.destinationArn !== undefined) add('d.arn = ?', q.destinationArn);
   if (q.sourceType !== undefined) add('s.type = ?', q.sourceType);

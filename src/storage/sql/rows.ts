@@ -10,6 +10,7 @@ import type {
   EntityKind,
   EntityRecord,
   LineageGroupRecord,
+  LineageShareRecord,
   ResourceRecord,
   UserContext,
 } from '../../core/model.js';
@@ -106,6 +107,24 @@ export function toAssociationRecord(row: DbAssociation, columns: ColumnDecoder):
     createdAt: row.created_at,
     createdBy: columns.json<UserContext>(row.created_by),
     automatic: columns.flag(row.automatic),
+  };
+}
+
+export interface DbLineageShare {
+  owner_account: string;
+  region: string;
+  grantee_account: string;
+  granted_at: number;
+  granted_by: unknown;
+}
+
+export function toLineageShareRecord(row: DbLineageShare, columns: ColumnDecoder): LineageShareRecord {
+  return {
+    ownerAccount: row.owner_account,
+    region: row.region,
+    granteeAccount: row.grantee_account,
+    grantedAt: Number(row.granted_at),
+    grantedBy: columns.json<UserContext>(row.granted_by),
   };
 }
 

@@ -222,4 +222,21 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_by_status ON resources (kind, status);
     `,
   },
+  {
+    id: 5,
+    name: 'Lineage-group grants between accounts',
+    // One row per (owner, grantee) in a region: the owner's lineage group is visible to the grantee.
+    // The primary key serves "grants made by an account"; the second index "grants made to it".
+    sql: `
+      CREATE TABLE lineage_shares (
+        region TEXT NOT NULL,
+        owner_account TEXT NOT NULL,
+        grantee_account TEXT NOT NULL,
+        granted_at INTEGER NOT NULL,
+        granted_by TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (region, owner_account, grantee_account)
+      ) WITHOUT ROWID;
+      CREATE INDEX lineage_shares_by_grantee ON lineage_shares (region, grantee_account, owner_account);
+    `,
+  },
 ];

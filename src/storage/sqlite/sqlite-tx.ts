@@ -13,6 +13,7 @@ import type {
   EntityRef,
   EntityRecord,
   LineageGroupRecord,
+  LineageShareRecord,
   NewAssociation,
   NewEntity,
   NewResource,
@@ -48,8 +49,8 @@ import type { DbLineageVertex } from '../sql/lineage-rows.js';
 import { toLineageVertex } from '../sql/lineage-rows.js';
 import type { DbMetric } from '../sql/metric-rows.js';
 import { toMetricSummary } from '../sql/metric-rows.js';
-import type { DbAssociation, DbEntity, DbLineageGroup, DbResource } from './sqlite-rows.js';
-import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toResourceRecord } from './sqlite-rows.js';
+import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './sqlite-rows.js';
+import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './sqlite-rows.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -212,6 +213,32 @@ export class SqliteTx implements StoreTx {
     return Promise.resolve(rows.map(toLineageGroupRecord));
   }
 
+  listLineageShares(scope: Scope): Promise<LineageShareRecord[]> {
+    const rows = this.stmt(
+      `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
+       ORDER BY granted_at, owner_account, grantee_account`,
+    ).all(scope.region, scope.account, scope.account) as DbLineageShare[];
+    return Promise.resolve(rows.map(toLineageShareRecord));
+  }
+
+  artifactTwins(region: string, accountA: string, accountB: string): Promise<{ a: EntityRef; b: EntityRef }[]> {
+    const prefixA = `arn:aws:sagemaker:${region}:${accountA}:artifact/`;
+    const prefixB = `arn:aws:sagemaker:${region}:${accountB}:artifact/`;
+    // The twin's ARN is computed from each artifact's, so every twin is one lookup in entities_arn.
+    const rows = this.stmt(
+      `SELECT a.id AS a_id, a.arn AS a_arn, b.id AS b_id, b.arn AS b_arn
+       FROM entities a JOIN entities b ON b.arn = ? || substr(a.arn, ?)
+       WHERE a.account = ? AND a.region = ? AND a.kind = 'artifact' AND b.kind = 'artifact'
+       ORDER BY a.id`,
+    ).all(prefixB, prefixA.length + 1, accountA, region) as { a_id: number; a_arn: string; b_id: number; b_arn: string }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        a: { id: r.a_id, arn: r.a_arn, account: accountA, region, kind: 'artifact' },
+        b: { id: r.b_id, arn: r.b_arn, account: accountB, region, kind: 'artifact' },
+      })),
+    );
+  }
+
   quotaUsage(scope: Scope, resource: QuotaResource): Promise<number> {
     const row = this.stmt('SELECT used FROM quota_usage WHERE account = ? AND region = ? AND resource = ?').get(
       scope.account,
@@ -312,6 +339,24 @@ export class SqliteTx implements StoreTx {
   removeAllTags(resourceArn: string): Promise<void> {
     this.run('DELETE FROM tags WHERE resource_arn = ?', [resourceArn]);
     return Promise.resolve();
+  }
+
+  grantLineageShare(share: LineageShareRecord): Promise<boolean> {
+    const r = this.run(
+      `INSERT INTO lineage_shares (region, owner_account, grantee_account, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (region, owner_account, grantee_account) DO NOTHING`,
+      [share.region, share.ownerAccount, share.granteeAccount, share.grantedAt, JSON.stringify(share.grantedBy)],
+    );
+    return Promise.resolve(r.changes > 0);
+  }
+
+  revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean> {
+    const r = this.run('DELETE FROM lineage_shares WHERE region = ? AND owner_account = ? AND grantee_account = ?', [
+      owner.region,
+      owner.account,
+      granteeAccount,
+    ]);
+    return Promise.resolve(r.changes > 0);
   }
 
   ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void> {
