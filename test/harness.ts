@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { QuotaLimits } from '../src/api/quotas.js';
+import type { S3Config } from '../src/jobs/s3-bucket-store.js';
 import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
 import { silentLogger } from '../src/server/log.js';
 import type { RunningStemma } from '../src/server/stemma-server.js';
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   readonly stopGraceMs?: number;
   /** The web explorer's files to serve at `/` (default: the package's `dist/web`). */
   readonly webRoot?: string;
+  /** Keep `s3://` objects on this S3-compatible endpoint instead of the built-in store. */
+  readonly s3?: S3Config;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -71,6 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     maxLineageDepth: options.maxLineageDepth,
     stopGraceMs: options.stopGraceMs,
     webRoot: options.webRoot,
+    s3: options.s3,
     insecure: false,
     log: silentLogger,
   });

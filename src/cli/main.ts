@@ -57,6 +57,18 @@ function imageMap(text: string): ImageMapping[] {
   }
 }
 
+/** `--s3-endpoint`: an http(s) URL; checked here so a typo fails at start, not in the first job. */
+function s3Endpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError(`${text} is not a URL (e.g. http://127.0.0.1:9000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`${text} is not an http:// or https:// URL`);
+  return text;
+}
+
 export function buildProgram(): Command {
   const program = new Command('stemma')
     .description('Self-hosted ML lineage tracking that speaks the SageMaker API')
@@ -78,7 +90,14 @@ export function buildProgram(): Command {
       imageMap,
       process.env['STEMMA_IMAGE_MAP'] === undefined ? [] : imageMap(process.env['STEMMA_IMAGE_MAP']),
     )
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[] }) => {
+    .option(
+      '--s3-endpoint <url>',
+      's3:// URIs live on this S3-compatible endpoint (path-style; credentials from the AWS provider chain) instead of <data>/objects',
+      s3Endpoint,
+      process.env['STEMMA_S3_ENDPOINT'] === undefined || process.env['STEMMA_S3_ENDPOINT'] === '' ? undefined : s3Endpoint(process.env['STEMMA_S3_ENDPOINT']),
+    )
+    .option('--s3-region <region>', 'region of --s3-endpoint requests', process.env['AWS_REGION'] ?? 'us-east-1')
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; imageMap: ImageMapping[]; s3Endpoint?: string; s3Region: string }) => {
       const log = jsonLogger();
       const running = await startStemma({
         dataDir: opts.data,
@@ -89,10 +108,11 @@ export function buildProgram(): Command {
         maxLineageDepth: opts.maxDepth,
         insecure: opts.insecure,
         imageMappings: opts.imageMap,
+        s3: opts.s3Endpoint === undefined ? undefined : { endpoint: opts.s3Endpoint, region: opts.s3Region },
         log,
       });
       const where = describeStore({ dataDir: opts.data, db: opts.db });
-      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where });
+      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where, objects: opts.s3Endpoint ?? 'built-in' });
       process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where})\n`);
       const stop = (): void => {
         running.close().then(
