@@ -18,6 +18,8 @@ import { Context } from '../sdk/context.js';
 import type { AssociationEdgeType, LineageQueryDirection } from '../sdk/enums.js';
 import { SageMakerServiceException } from '../sdk/errors.js';
 import { ENTITY_KINDS, deleteEntity, describeEntity, describePlan, keyValues, listEntities, parsePairs, planDelete } from './commands/entities.js';
+import { JOB_KINDS, findJob, followLog, jobLabel, readLog } from './commands/logs.js';
+import type { JobKindName } from './commands/logs.js';
 import { explorerUrl, launchBrowser } from './commands/open.js';
 import { QUERY_FORMATS, runQuery } from './commands/query.js';
 import type { QueryFormat } from './commands/query.js';
@@ -254,6 +256,24 @@ function addClientCommands(program: Command): void {
       await withTarget(o, async ({ session }) => {
         const r = await importLineage(session, process.stdin, terminalProgress('import'));
         process.stderr.write(`Imported ${r.entities} entities and ${r.associations} associations.${r.skipped > 0 ? ` Skipped ${r.skipped} associations to trial components or experiments, which this server cannot create yet.` : ''}\n`);
+      });
+    });
+
+  targeted(program.command('logs <job>'))
+    .description('print what a training, processing or transform job wrote to stdout and stderr (by name or ARN)')
+    .addOption(new Option('--kind <kind>', 'the job kind (default: whichever kind has a job of that name)').choices([...JOB_KINDS]))
+    .option('--follow', 'keep printing as the job writes, until it completes, fails or stops (exit code 1 if it failed)', false)
+    .option('--interval <ms>', 'with --follow: how often to poll', (v) => positive(v), 1000)
+    .action(async (ref: string, o: TargetOptions & { kind?: JobKindName; follow: boolean; interval: number }) => {
+      await withTarget(o, async ({ session, url }) => {
+        const job = await findJob(session, ref, o.kind);
+        if (!o.follow) {
+          process.stdout.write(await readLog(session, url, job));
+          return;
+        }
+        const end = await followLog(session, url, job, { intervalMs: o.interval, write: (chunk) => process.stdout.write(chunk) });
+        if (end.status === 'Failed') throw new UserError(`The ${jobLabel(job)} failed: ${end.failureReason ?? 'no reason given'}`);
+        process.stderr.write(`The ${jobLabel(job)} is ${end.status}.\n`);
       });
     });
 
