@@ -8,17 +8,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, DescribeTrialComponentCommand, ListArtifactsCommand, QueryLineageCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateModelCommand,
+  CreateTrainingJobCommand,
+  CreateTransformJobCommand,
+  DescribeTrainingJobCommand,
+  DescribeTransformJobCommand,
+  DescribeTrialComponentCommand,
+  ListArtifactsCommand,
+  QueryLineageCommand,
+} from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServe, waitForExit } from './cli-process.js';
 import type { TestServer } from './harness.js';
 import { startTestServer, tempDir } from './harness.js';
-import { trainingJob, waitFor } from './job-fixtures.js';
+import { SKLEARN, trainingJob, waitFor } from './job-fixtures.js';
 import type { TestS3 } from './s3-server.js';
 import { S3RVER_CREDENTIALS, startTestS3 } from './s3-server.js';
 
 const BUCKET = 'stemma-s3-demo';
 const TRAIN_PY = readFileSync(join(import.meta.dirname, 'fixtures', 'jobs', 'train.py'));
+const SERVE_PY = readFileSync(join(import.meta.dirname, 'fixtures', 'jobs', 'serve.py'));
 
 function s3Training(name: string, overrides: Parameters<typeof trainingJob>[1] = {}): ReturnType<typeof trainingJob> {
   return trainingJob(name, {
@@ -38,6 +48,8 @@ describe('s3:// on an S3-compatible endpoint', () => {
     await s3.createBucket(BUCKET);
     const put = (Key: string, Body: string | Buffer): Promise<unknown> => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
     await put('code/train/train.py', TRAIN_PY);
+    await put('code/serve/serve.py', SERVE_PY);
+    await put('batch/input.csv', '10\n0.5\n');
     await put('data/train/train.csv', 'x,y\n1,3\n2,5\n4,9\n5,11\n');
     server = await startTestServer({ s3: { endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS, maxAttempts: 1 } });
     sm = server.client();
@@ -70,6 +82,34 @@ describe('s3:// on an S3-compatible endpoint', () => {
     const dataset = await sm.send(new ListArtifactsCommand({ SourceUri: `s3://${BUCKET}/data/train` }));
     expect(ascendants.Vertices?.map((v) => v.Arn)).toEqual(dataset.ArtifactSummaries?.map((a) => a.ArtifactArn));
     expect(dataset.ArtifactSummaries).toHaveLength(1);
+  });
+
+  it('serves the trained model from the endpoint for a batch transform that writes its answers there', async () => {
+    await sm.send(
+      new CreateModelCommand({
+        ModelName: 's3-linear',
+        PrimaryContainer: {
+          Image: SKLEARN,
+          ModelDataUrl: `s3://${BUCKET}/models/s3-train-1/output/model.tar.gz`,
+          Environment: { SAGEMAKER_PROGRAM: 'serve.py', SAGEMAKER_SUBMIT_DIRECTORY: `s3://${BUCKET}/code/serve` },
+        },
+      }),
+    );
+    await sm.send(
+      new CreateTransformJobCommand({
+        TransformJobName: 's3-score',
+        ModelName: 's3-linear',
+        BatchStrategy: 'SingleRecord',
+        TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/batch/` } }, ContentType: 'text/csv', SplitType: 'Line' },
+        TransformOutput: { S3OutputPath: `s3://${BUCKET}/batch-out`, AssembleWith: 'Line' },
+        TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+      }),
+    );
+    const scored = await waitFor(() => sm.send(new DescribeTransformJobCommand({ TransformJobName: 's3-score' })), (d) => d.TransformJobStatus);
+    expect(scored.FailureReason).toBeUndefined();
+    expect(scored.TransformJobStatus).toBe('Completed');
+    const out = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'batch-out/input.csv.out' }));
+    expect(await out.Body?.transformToString()).toBe('21\n2');
   });
 
   it('fails a job whose bucket or input is missing with a reason naming it and the endpoint', async () => {
