@@ -13,8 +13,8 @@ export interface ServeProcess {
 }
 
 /** Starts `stemma serve` and resolves once it prints the URL it listens on. */
-export function spawnServe(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [STEMMA_BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [STEMMA_BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { QuotaLimits } from '../src/api/quotas.js';
+import type { S3Config } from '../src/jobs/s3-bucket-store.js';
 import { SAGEMAKER_QUOTAS } from '../src/api/quotas.js';
 import type { Authenticator } from '../src/server/auth.js';
 import { silentLogger } from '../src/server/log.js';
@@ -73,6 +74,8 @@ export interface TestServerOptions {
   readonly keys?: readonly AccessKey[];
   /** Who requests come from (default: open mode, every key in account 000000000000); see test/accounts.ts. */
   readonly authenticator?: Authenticator;
+  /** Keep `s3://` objects on this S3-compatible endpoint instead of the built-in store. */
+  readonly s3?: S3Config;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -96,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     webRoot: options.webRoot,
     keysFile,
     authenticator: options.authenticator,
+    s3: options.s3,
     insecure: false,
     log: silentLogger,
   });

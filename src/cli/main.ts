@@ -20,6 +20,8 @@ import { Context } from '../sdk/context.js';
 import type { AssociationEdgeType, LineageQueryDirection } from '../sdk/enums.js';
 import { SageMakerServiceException } from '../sdk/errors.js';
 import { ENTITY_KINDS, deleteEntity, describeEntity, describePlan, keyValues, listEntities, parsePairs, planDelete } from './commands/entities.js';
+import { JOB_KINDS, findJob, followLog, jobLabel, readLog } from './commands/logs.js';
+import type { JobKindName } from './commands/logs.js';
 import { explorerUrl, launchBrowser } from './commands/open.js';
 import { QUERY_FORMATS, runQuery } from './commands/query.js';
 import type { QueryFormat } from './commands/query.js';
@@ -60,6 +62,18 @@ function imageMap(text: string): ImageMapping[] {
   }
 }
 
+/** `--s3-endpoint`: an http(s) URL; checked here so a typo fails at start, not in the first job. */
+function s3Endpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidArgumentError(`${text} is not a URL (e.g. http://127.0.0.1:9000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`${text} is not an http:// or https:// URL`);
+  return text;
+}
+
 export function buildProgram(): Command {
   const program = new Command('stemma')
     .description('Self-hosted ML lineage tracking that speaks the SageMaker API')
@@ -84,7 +98,14 @@ export function buildProgram(): Command {
       imageMap,
       process.env['STEMMA_IMAGE_MAP'] === undefined ? [] : imageMap(process.env['STEMMA_IMAGE_MAP']),
     )
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; keys?: string; auth?: AuthMode; imageMap: ImageMapping[]; singleThread: boolean }) => {
+    .option(
+      '--s3-endpoint <url>',
+      's3:// URIs live on this S3-compatible endpoint (path-style; credentials from the AWS provider chain) instead of <data>/objects',
+      s3Endpoint,
+      process.env['STEMMA_S3_ENDPOINT'] === undefined || process.env['STEMMA_S3_ENDPOINT'] === '' ? undefined : s3Endpoint(process.env['STEMMA_S3_ENDPOINT']),
+    )
+    .option('--s3-region <region>', 'region of --s3-endpoint requests', process.env['AWS_REGION'] ?? 'us-east-1')
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; keys?: string; auth?: AuthMode; imageMap: ImageMapping[]; singleThread: boolean; s3Endpoint?: string; s3Region: string }) => {
       const log = jsonLogger();
       const config = {
         dataDir: opts.data,
@@ -97,10 +118,11 @@ export function buildProgram(): Command {
         keysFile: opts.keys === '' ? undefined : opts.keys,
         auth: opts.auth,
         imageMappings: opts.imageMap,
+        s3: opts.s3Endpoint === undefined ? undefined : { endpoint: opts.s3Endpoint, region: opts.s3Region },
       };
       const running = opts.singleThread ? await startStemma({ ...config, log }) : await startThreadedStemma(config, log);
       const where = describeStore({ dataDir: opts.data, db: opts.db });
-      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where, auth: running.authMode });
+      log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where, auth: running.authMode, objects: opts.s3Endpoint ?? 'built-in' });
       process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where}; auth: ${running.authMode})\n`);
       const stop = (): void => {
         running.close().then(
@@ -263,6 +285,24 @@ function addClientCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (o: TargetOptions & { format: 'table' | 'json' }) => {
       await withTarget(o, async (target) => write(await listShares(target, o.format)));
+    });
+
+  targeted(program.command('logs <job>'))
+    .description('print what a training, processing or transform job wrote to stdout and stderr (by name or ARN)')
+    .addOption(new Option('--kind <kind>', 'the job kind (default: whichever kind has a job of that name)').choices([...JOB_KINDS]))
+    .option('--follow', 'keep printing as the job writes, until it completes, fails or stops (exit code 1 if it failed)', false)
+    .option('--interval <ms>', 'with --follow: how often to poll', (v) => positive(v), 1000)
+    .action(async (ref: string, o: TargetOptions & { kind?: JobKindName; follow: boolean; interval: number }) => {
+      await withTarget(o, async ({ session, url }) => {
+        const job = await findJob(session, ref, o.kind);
+        if (!o.follow) {
+          process.stdout.write(await readLog(session, url, job));
+          return;
+        }
+        const end = await followLog(session, url, job, { intervalMs: o.interval, write: (chunk) => process.stdout.write(chunk) });
+        if (end.status === 'Failed') throw new UserError(`The ${jobLabel(job)} failed: ${end.failureReason ?? 'no reason given'}`);
+        process.stderr.write(`The ${jobLabel(job)} is ${end.status}.\n`);
+      });
     });
 
   targeted(program.command('open <entity>'))

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { ImageMap } from './image-map.js';
 import type { JobPlan } from './job-run.js';
 import { LOG_FILE, startJob } from './job-run.js';
+import { FsBucketStore } from './fs-bucket-store.js';
 import { ObjectStore } from './object-store.js';
 import { ProcessRuntime } from './process-runtime.js';
 
 function setup(): { objects: ObjectStore; deps: Parameters<typeof startJob>[1]; plan: (p: Partial<JobPlan>) => JobPlan; workDir: string } {
   const root = mkdtempSync(join(tmpdir(), 'stemma-job-'));
-  const objects = new ObjectStore(join(root, 'objects'));
+  const objects = new ObjectStore(new FsBucketStore(join(root, 'objects')));
   const deps = { runtime: new ProcessRuntime({ images: new ImageMap(), stopGraceMs: 500 }), objects, now: () => Date.now() };
   const workDir = join(root, 'job');
   const plan = (p: Partial<JobPlan>): JobPlan => ({

@@ -289,7 +289,7 @@ async function uploadOutput(objects: ObjectStore, dir: string, out: JobOutput): 
   try {
     const file = join(temp, 'out.tar.gz');
     await exec('tar', ['-czf', file, '-C', dir, '.']);
-    await objects.put(out.uri, await readFile(file));
+    await objects.putFile(out.uri, file);
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

@@ -1,27 +1,18 @@
 /**
- * Where jobs read their inputs and write their outputs: `s3://bucket/key` URIs resolve to Stemma's
- * built-in object store (files inside the data directory), `file://` URIs to the local filesystem.
- *
- * The built-in store keeps each bucket as one directory and each object as one file whose name is
- * the percent-encoded key. Keys are flat (as in S3): `a` and `a/b` can both exist, and no key can
- * name a path outside its bucket. Writes go to a temporary file first and are renamed into place,
- * so a reader never sees half an object.
+ * Where jobs read their inputs and write their outputs, by URI: `s3://bucket/key` goes to the
+ * configured BucketStore (Stemma's built-in store by default, or a real S3-compatible endpoint),
+ * `file://` to the local filesystem. Filling an input channel from a prefix and uploading an
+ * output directory are written once here, on top of either backend, and stream file by file.
  */
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import type { BucketStore } from './bucket-store.js';
+import { ObjectStoreError } from './bucket-store.js';
+import { fileNameOf, writeAtomically } from './fs-bucket-store.js';
 
-/** A URI the object store cannot serve, or an object that is not there. */
-export class ObjectStoreError extends Error {
-  readonly kind: 'invalid' | 'not-found';
-
-  constructor(kind: 'invalid' | 'not-found', message: string) {
-    super(message);
-    this.kind = kind;
-    this.name = 'ObjectStoreError';
-  }
-}
+export { ObjectStoreError } from './bucket-store.js';
+export type { BucketStore, ObjectErrorKind } from './bucket-store.js';
 
 export type ObjectLocation =
   | { readonly scheme: 's3'; readonly bucket: string; readonly key: string }
@@ -46,15 +37,6 @@ export function parseObjectUri(uri: string): ObjectLocation {
   return { scheme: 's3', bucket, key: m[2] ?? '' };
 }
 
-/** Percent-encodes a key into one file name; a leading dot is encoded too, so `.` and `..` stay plain files. */
-function fileNameOf(key: string): string {
-  return encodeURIComponent(key).replace(/^\./, '%2E');
-}
-
-function keyOf(fileName: string): string {
-  return decodeURIComponent(fileName);
-}
-
 async function exists(path: string): Promise<'file' | 'dir' | undefined> {
   try {
     const s = await stat(path);
@@ -74,46 +56,38 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-async function atomicWrite(path: string, body: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
-  await writeFile(temp, body);
-  await rename(temp, path);
-}
-
-/** Objects by URI: the built-in store for `s3://`, the filesystem for `file://`. */
+/** Objects by URI: the bucket store for `s3://`, the filesystem for `file://`. */
 export class ObjectStore {
-  private readonly root: string;
+  readonly buckets: BucketStore;
 
-  /** @param root the directory holding the built-in store's buckets (inside the data directory). */
-  constructor(root: string) {
-    this.root = root;
-  }
-
-  private objectPath(bucket: string, key: string): string {
-    if (key === '' || key.endsWith('/')) {
-      throw new ObjectStoreError('invalid', `s3://${bucket}/${key} names a prefix, not an object: give the object's full key.`);
-    }
-    if (Buffer.byteLength(key) > 1024) throw new ObjectStoreError('invalid', 'An object key may be at most 1024 bytes long.');
-    return join(this.root, bucket, fileNameOf(key));
+  constructor(buckets: BucketStore) {
+    this.buckets = buckets;
   }
 
   async put(uri: string, body: Buffer): Promise<void> {
     const loc = parseObjectUri(uri);
-    if (loc.scheme === 'file') await atomicWrite(loc.path, body);
-    else await atomicWrite(this.objectPath(loc.bucket, loc.key), body);
+    if (loc.scheme === 'file') await writeAtomically(loc.path, (temp) => writeFile(temp, body));
+    else await this.buckets.put(loc.bucket, loc.key, body);
+  }
+
+  /** Stores a local file at `uri`, streaming it. */
+  async putFile(uri: string, path: string): Promise<void> {
+    const loc = parseObjectUri(uri);
+    if (loc.scheme === 'file') await writeAtomically(loc.path, (temp) => copyFile(path, temp));
+    else await this.buckets.putFile(loc.bucket, loc.key, path);
   }
 
   async get(uri: string): Promise<Buffer> {
     const loc = parseObjectUri(uri);
-    const path = loc.scheme === 'file' ? loc.path : this.objectPath(loc.bucket, loc.key);
-    if ((await exists(path)) !== 'file') throw new ObjectStoreError('not-found', `No object at ${uri}.`);
-    return readFile(path);
+    if (loc.scheme === 's3') return this.buckets.get(loc.bucket, loc.key);
+    if ((await exists(loc.path)) !== 'file') throw new ObjectStoreError('not-found', `No object at ${uri}.`, 'NoSuchKey');
+    return readFile(loc.path);
   }
 
   async delete(uri: string): Promise<void> {
     const loc = parseObjectUri(uri);
-    await rm(loc.scheme === 'file' ? loc.path : this.objectPath(loc.bucket, loc.key), { force: true });
+    if (loc.scheme === 'file') await rm(loc.path, { force: true });
+    else await this.buckets.delete(loc.bucket, loc.key);
   }
 
   /** The URIs of every object under a prefix (an exact key is its own prefix), in key order. */
@@ -125,14 +99,7 @@ export class ObjectStore {
       if (kind === undefined) return [];
       return (await filesUnder(loc.path)).map((p) => `file://${p.split(sep).map(encodeURIComponent).join('/')}`);
     }
-    const dir = join(this.root, loc.bucket);
-    if ((await exists(dir)) !== 'dir') return [];
-    const keys = (await readdir(dir))
-      .filter((f) => !f.endsWith('.partial'))
-      .map(keyOf)
-      .filter((k) => k.startsWith(loc.key))
-      .sort();
-    return keys.map((k) => `s3://${loc.bucket}/${k}`);
+    return (await this.buckets.list(loc.bucket, loc.key)).map((k) => `s3://${loc.bucket}/${k}`);
   }
 
   /**
@@ -154,20 +121,18 @@ export class ObjectStore {
       }
       return files.length;
     }
-    const uris = await this.list(prefixUri);
-    if (uris.length === 0) throw new ObjectStoreError('not-found', `No object exists under ${prefixUri}.`);
-    for (const uri of uris) {
-      const key = uri.slice(`s3://${loc.bucket}/`.length);
+    const keys = await this.buckets.list(loc.bucket, loc.key);
+    if (keys.length === 0) throw new ObjectStoreError('not-found', `No object exists under ${prefixUri} (${this.buckets.description}).`);
+    for (const key of keys) {
       let rel = key === loc.key ? basename(key) : key.slice(loc.key.length).replace(/^\/+/, '');
       if (rel === '' || rel.split('/').some((s) => s === '..' || s === '.')) rel = fileNameOf(key);
       const target = join(dir, ...rel.split('/').filter((s) => s !== ''));
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, await this.get(uri));
+      await this.buckets.getFile(loc.bucket, key, target);
     }
-    return uris.length;
+    return keys.length;
   }
 
-  /** Copies every file under `dir` to `prefixUri` + its relative path. Returns how many. */
+  /** Copies every file under `dir` to `prefixUri` + its relative path, streaming each. Returns how many. */
   async upload(dir: string, prefixUri: string): Promise<number> {
     if ((await exists(dir)) !== 'dir') return 0;
     const base = prefixUri.endsWith('/') ? prefixUri : `${prefixUri}/`;
@@ -180,9 +145,13 @@ export class ObjectStore {
         await mkdir(dirname(target), { recursive: true });
         await copyFile(f, target);
       } else {
-        await this.put(`${base}${rel}`, await readFile(f));
+        await this.buckets.putFile(loc.bucket, `${loc.key}${rel}`, f);
       }
     }
     return files.length;
+  }
+
+  close(): void {
+    this.buckets.close();
   }
 }

@@ -6,7 +6,10 @@
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { FsBucketStore } from '../jobs/fs-bucket-store.js';
 import { ObjectStore } from '../jobs/object-store.js';
+import type { S3Config } from '../jobs/s3-bucket-store.js';
+import { S3BucketStore } from '../jobs/s3-bucket-store.js';
 import type { ImageMapping } from '../jobs/image-map.js';
 import { ImageMap } from '../jobs/image-map.js';
 import { ProcessRuntime } from '../jobs/process-runtime.js';
@@ -55,6 +58,8 @@ export interface ServeConfig {
   readonly webRoot?: string;
   /** Who requests come from, in place of the one `keysFile`/`auth` choose (tests of several accounts). */
   readonly authenticator?: Authenticator;
+  /** Serve `s3://` URIs from this S3-compatible endpoint instead of the built-in store in the data directory. */
+  readonly s3?: S3Config;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -91,8 +96,8 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     onLineageIndexError: (message) => log.error('lineage index unavailable; answering from SQL', { error: message }),
     onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
   });
+  const objects = new ObjectStore(config.s3 ? new S3BucketStore(config.s3) : new FsBucketStore(join(config.dataDir, 'objects')));
   try {
-    const objects = new ObjectStore(join(config.dataDir, 'objects'));
     const jobs = new JobSupervisor(
       {
         runtime: new ProcessRuntime({ images: new ImageMap(config.imageMappings ?? []), stopGraceMs: config.stopGraceMs }),
@@ -116,10 +121,12 @@ export async function buildApplication(config: ServeConfig): Promise<Application
       authMode,
       close: async () => {
         await api.shutdownJobs();
+        objects.close();
         await store.close();
       },
     };
   } catch (e) {
+    objects.close();
     await store.close();
     throw e;
   }

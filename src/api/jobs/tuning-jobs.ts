@@ -152,6 +152,8 @@ export function tuningJobOperations(deps: ApiDeps): OperationTable {
     let nextIndex = 0;
     const worker = async (): Promise<void> => {
       while (nextIndex < sets.length && !jobs.closing && !(await stopped())) {
+        // Another worker may have taken the last set while this one awaited `stopped()`.
+        if (nextIndex >= sets.length) break;
         const i = nextIndex++;
         const tuned = sets[i] as Record<string, string>;
         const suffix = createHash('sha256').update(`${tuning.arn}/${i}`).digest('hex').slice(0, 8);

@@ -1,6 +1,7 @@
 /**
- * `/api/v1/objects/{bucket}/{key}`: put and get objects of Stemma's built-in object store, so users
- * can upload the data their jobs read (`s3://bucket/key`) and fetch what the jobs wrote.
+ * `/api/v1/objects/{bucket}/{key}`: put and get the objects behind `s3://bucket/key` (Stemma's
+ * built-in object store, or the configured S3-compatible endpoint), so users can upload the data
+ * their jobs read and fetch what the jobs wrote.
  * - `PUT` stores the raw body as the object (200 with its URI and size).
  * - `GET` answers the object's bytes (`application/octet-stream`); on a key that ends with `/`, or
  *   a bare bucket, it lists the keys under that prefix as JSON `{ "Objects": [{ "Key", "Uri" }] }`.
@@ -30,11 +31,26 @@ function decode(text: string, path: string): string {
   }
 }
 
+/** The object store's failures in S3's terms; none of them is Stemma's fault, so none is a 500. */
+function asServiceError(e: ObjectStoreError): ServiceError {
+  switch (e.kind) {
+    case 'not-found':
+      return new ServiceError(e.code === 'NoSuchBucket' ? 'NoSuchBucket' : 'NoSuchKey', e.message, { statusCode: 404 });
+    case 'denied':
+      return new ServiceError('AccessDenied', e.message, { statusCode: 403 });
+    case 'unavailable':
+      // The configured S3 endpoint is down: the request may succeed later.
+      return new ServiceError('ServiceUnavailable', e.message, { statusCode: 503 });
+    case 'invalid':
+      return new ValidationException(e.message);
+  }
+}
+
 async function translate<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (e) {
-    if (e instanceof ObjectStoreError) throw e.kind === 'not-found' ? new ServiceError('NoSuchKey', e.message, { statusCode: 404 }) : new ValidationException(e.message);
+    if (e instanceof ObjectStoreError) throw asServiceError(e);
     throw e;
   }
 }
