@@ -26,6 +26,7 @@ import { explorerUrl, launchBrowser } from './commands/open.js';
 import { QUERY_FORMATS, runQuery } from './commands/query.js';
 import type { QueryFormat } from './commands/query.js';
 import { exportLineage, importLineage, terminalProgress } from './commands/transfer.js';
+import { getObject, listObjects, putObjects } from './commands/objects.js';
 import { grantShare, listShares, parseAccount, revokeShare } from './commands/share.js';
 import { UserError, resolveEntity } from './resolve.js';
 import { withTarget } from './target.js';
@@ -285,6 +286,27 @@ function addClientCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (o: TargetOptions & { format: 'table' | 'json' }) => {
       await withTarget(o, async (target) => write(await listShares(target, o.format)));
+    });
+
+  const objects = program.command('objects').description('the objects behind s3:// URIs, wherever the server keeps them');
+  targeted(objects.command('put <path> <uri>'))
+    .description('upload a file to s3://bucket/key (a URI ending in / keeps the file name), or a directory under s3://bucket/prefix')
+    .action(async (path: string, uri: string, o: TargetOptions) => {
+      await withTarget(o, async (target) => write(await putObjects(target, path, uri)));
+    });
+  targeted(objects.command('get <uri> [file]'))
+    .description('download an object to a file, or to stdout')
+    .action(async (uri: string, file: string | undefined, o: TargetOptions) => {
+      await withTarget(o, async (target) => {
+        const got = await getObject(target, uri, file);
+        if (typeof got === 'string') write(got);
+        else process.stdout.write(got);
+      });
+    });
+  targeted(objects.command('ls <uri>'))
+    .description('list the objects under s3://bucket/ or s3://bucket/prefix')
+    .action(async (uri: string, o: TargetOptions) => {
+      await withTarget(o, async (target) => write(await listObjects(target, uri)));
     });
 
   targeted(program.command('logs <job>'))

@@ -9,6 +9,7 @@ import { parseArn } from '../../sdk/arn.js';
 import { isServiceError } from '../../sdk/errors.js';
 import type { LineageSession } from '../../sdk/session.js';
 import { UserError } from '../resolve.js';
+import { restError } from '../rest-error.js';
 import { signedFetch } from '../signed-fetch.js';
 
 export const JOB_KINDS = ['training', 'processing', 'transform'] as const;
@@ -107,14 +108,7 @@ export async function readLog(session: LineageSession, url: string, job: { kind:
   const res = await signedFetch(session, new URL(`/api/v1/jobs/${KINDS[job.kind].collection}/${encodeURIComponent(job.name)}/logs`, url));
   const body = Buffer.from(await res.arrayBuffer());
   if (res.status === 200) return body;
-  let why = `HTTP ${res.status}`;
-  try {
-    const err = JSON.parse(body.toString('utf8')) as { __type?: string; message?: string };
-    why = `${err.__type ?? why}: ${err.message ?? ''}`;
-  } catch {
-    // Not Stemma's error shape (a proxy, an older server): the status says enough.
-  }
-  throw new UserError(`Cannot read the logs of ${KINDS[job.kind].label} ${job.name}: ${why}`);
+  throw restError(res.status, body.toString('utf8'), `Cannot read the logs of ${KINDS[job.kind].label} ${job.name}`);
 }
 
 export interface FollowOptions {
