@@ -13,8 +13,8 @@ import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { Application, ServeConfig } from './stemma-server.js';
 import { buildApplication } from './stemma-server.js';
-import type { FromAppThread, RequestEnvelope, ResponseEnvelope, ToAppThread } from './thread-messages.js';
-import { asBuffer, TurnBatcher } from './thread-messages.js';
+import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
+import { asBuffer } from './thread-messages.js';
 
 function requireParentPort(): MessagePort {
   if (!parentPort) throw new Error('app-thread.js runs only as a worker thread.');
@@ -24,15 +24,13 @@ function requireParentPort(): MessagePort {
 const port = requireParentPort();
 const post = (message: FromAppThread): void => port.postMessage(message);
 
-const responses = new TurnBatcher<ResponseEnvelope>((batch) => post({ type: 'responses', batch }));
-
 function answer(app: Application, log: Logger, { id, request }: RequestEnvelope): void {
   app.handler({ ...request, body: asBuffer(request.body) }).then(
-    (response: HttpResponse) => responses.push({ id, response }),
+    (response: HttpResponse) => post({ type: 'response', id, response }),
     (e: unknown) => {
       // The handler turns every failure into an AWS error itself; reaching here is a server fault.
       log.error('request handler failed', { error: e instanceof Error ? e.message : String(e) });
-      responses.push({ id, response: errorResponse(new InternalFailure('The server failed while handling this request.'), requestId()) });
+      post({ type: 'response', id, response: errorResponse(new InternalFailure('The server failed while handling this request.'), requestId()) });
     },
   );
 }
@@ -47,8 +45,8 @@ async function main(): Promise<void> {
     return;
   }
   port.on('message', (message: ToAppThread) => {
-    if (message.type === 'requests') {
-      for (const envelope of message.batch) answer(app, log, envelope);
+    if (message.type === 'request') {
+      answer(app, log, message);
     } else {
       void app.close().finally(() => {
         post({ type: 'closed' });

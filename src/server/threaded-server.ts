@@ -1,9 +1,10 @@
 /**
  * `stemma serve` on two threads. The socket thread (this one) reads requests and writes responses;
- * the application thread (app-thread.ts) validates, runs the operation and talks to the store.
- * Under load each side keeps one core busy: on the embedded store about half of a request's time is
- * SQLite and the other half HTTP parsing and socket writes, so splitting them raises throughput
- * instead of queueing everything on one event loop.
+ * the application thread (app-thread.ts) authenticates, validates, runs the operation and talks to
+ * the store. On the embedded store about half of a request's time is SQLite and the rest HTTP
+ * parsing, socket writes and protocol work, so with two threads one request's socket work overlaps
+ * another's store work instead of queueing behind it on one event loop (`npm run bench ingest`
+ * compares both).
  */
 import { Worker } from 'node:worker_threads';
 import { InternalFailure } from '../core/errors.js';
@@ -16,8 +17,8 @@ import { listen } from './node-server.js';
 import type { AuthMode } from './auth-mode.js';
 import { authModeOf } from './auth-mode.js';
 import type { ServeConfig } from './stemma-server.js';
-import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
-import { asBuffer, TurnBatcher } from './thread-messages.js';
+import type { FromAppThread, ToAppThread } from './thread-messages.js';
+import { asBuffer } from './thread-messages.js';
 
 /** What can cross to the application thread: everything but objects with behaviour (its logger is its own). */
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
@@ -48,13 +49,13 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
         case 'failed':
           reject(new Error(message.message));
           break;
-        case 'responses':
-          for (const { id, response } of message.batch) {
-            const done = pending.get(id);
-            pending.delete(id);
-            done?.({ ...response, body: typeof response.body === 'string' ? response.body : asBuffer(response.body) });
-          }
+        case 'response': {
+          const { id, response } = message;
+          const done = pending.get(id);
+          pending.delete(id);
+          done?.({ ...response, body: typeof response.body === 'string' ? response.body : asBuffer(response.body) });
           break;
+        }
         case 'closed':
           closed?.();
           break;
@@ -81,12 +82,11 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     throw e;
   }
 
-  const requests = new TurnBatcher<RequestEnvelope>((batch) => worker.postMessage({ type: 'requests', batch } satisfies ToAppThread));
   const handler = (request: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      requests.push({ id, request });
+      worker.postMessage({ type: 'request', id, request } satisfies ToAppThread);
     });
 
   const server = await listen(handler, config.port, config.host);
