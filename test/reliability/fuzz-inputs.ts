@@ -104,8 +104,8 @@ export function validValue(name: string, seed: number, depth = 0): Json {
       return Array.from({ length: s.length?.min ?? 0 }, () => validValue(s.member, seed, depth + 1));
     case 'map': {
       const out: Record<string, Json> = {};
-      const key = validValue(s.key, seed, depth + 1);
-      for (let i = 0; i < (s.length?.min ?? 0); i++) out[`${String(key)}${i === 0 ? '' : i}`] = validValue(s.value, seed, depth + 1);
+      const key = mapKey(s.key, seed);
+      for (let i = 0; i < (s.length?.min ?? 0); i++) out[`${key}${i === 0 ? '' : i}`] = validValue(s.value, seed, depth + 1);
       return out;
     }
     case 'string':
@@ -127,6 +127,12 @@ export function validValue(name: string, seed: number, depth = 0): Json {
   }
 }
 
+/** A valid map key: keys are strings in JSON, whatever the model's key shape. */
+function mapKey(name: string, seed: number): string {
+  const key = validValue(name, seed);
+  return typeof key === 'string' ? key : JSON.stringify(key);
+}
+
 /** Every member of every structure present in `value`, including absent optional ones. */
 function memberSites(name: string, value: Json, path: Path, out: MemberSite[]): void {
   const s = shape(name);
@@ -140,7 +146,7 @@ function memberSites(name: string, value: Json, path: Path, out: MemberSite[]): 
     for (const [member, m] of Object.entries(s.members)) {
       if (value[member] !== undefined) {
         out.push({ path: [...path, member], shape: m.target, required: true, present: true });
-        memberSites(m.target, value[member] as Json, [...path, member], out);
+        memberSites(m.target, value[member], [...path, member], out);
       }
     }
   } else if (s.t === 'list' && Array.isArray(value) && value.length > 0) {
@@ -235,7 +241,7 @@ function invalidValuesOf(name: string, seed: number): fc.Arbitrary<readonly [str
     case 'map': {
       const max = s.length?.max;
       const value = validValue(s.value, seed);
-      const key = String(validValue(s.key, seed));
+      const key = mapKey(s.key, seed);
       if (max !== undefined && max <= 10_000) {
         choices.push(fc.constant(['too many entries', Object.fromEntries(Array.from({ length: max + 1 }, (_, i) => [`${key}${i}`, value]))] as const));
       }
