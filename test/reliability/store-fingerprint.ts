@@ -26,6 +26,8 @@ export type Fingerprint = Readonly<Record<string, string>>;
 
 export interface StoreProbe {
   fingerprint(): Promise<Fingerprint>;
+  /** Runs one read-only query (portable SQL, no parameters). */
+  all<T>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function sqliteProbe(path: string): StoreProbe {
       const read = db.transaction(() => Object.fromEntries(statements.map(([label, s]) => [label, String(s.pluck().get())])));
       return Promise.resolve(read());
     },
+    all: <T>(sql: string) => Promise.resolve(db.prepare(sql).all() as T[]),
     close: () => {
       db.close();
       return Promise.resolve();
@@ -73,6 +76,7 @@ export async function postgresProbe(url: string): Promise<StoreProbe> {
       if (!row) throw new Error('The fingerprint query returned no row.');
       return row;
     },
+    all: async <T>(sql: string) => (await client.query(sql)).rows as T[],
     close: () => client.end(),
   };
 }
