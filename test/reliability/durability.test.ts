@@ -17,7 +17,7 @@ import { runStemma, spawnServe, waitForExit } from '../cli-process.js';
 import { tempDir, testBackend } from '../harness.js';
 import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
-import { iterations, printSummary, seed } from './reliability-env.js';
+import { iterations, printSummary, seed, testTimeout } from './reliability-env.js';
 import type { StoreProbe } from './store-fingerprint.js';
 import { postgresProbe, sqliteProbe } from './store-fingerprint.js';
 import { integrityProblems, sqliteFileProblems } from './store-integrity.js';
@@ -39,7 +39,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-describe('durability across SIGKILL', () => {
+describe('durability across SIGKILL', { timeout: testTimeout() }, () => {
   it('keeps every acknowledged write through several kills, and the store stays consistent', async () => {
     const backend = testBackend();
     const data = tempDir();

@@ -28,7 +28,7 @@ import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
 import type { FuzzCase } from './fuzz-inputs.js';
 import { fuzzCases, validRequest } from './fuzz-inputs.js';
-import { iterations, printSummary, seed } from './reliability-env.js';
+import { iterations, printSummary, seed, testTimeout } from './reliability-env.js';
 import type { Fingerprint, StoreProbe } from './store-fingerprint.js';
 import { fingerprintChanges, postgresProbe, sqliteProbe } from './store-fingerprint.js';
 
@@ -116,7 +116,7 @@ function problemsOf(c: Pick<FuzzCase, 'mustReject'>, answer: Answer, changes: re
 const forge = (operation: string, request: Record<string, unknown>, value: string | number, id: string | number): string =>
   encodeNextToken(operation, request, { value, id });
 
-describe('fuzzing every operation over the wire', () => {
+describe('fuzzing every operation over the wire', { timeout: testTimeout() }, () => {
   it('has a valid smallest request for every operation, to mutate', () => {
     // The generator's bases are checked by the server's own validator, so "breaks exactly one
     // thing" really means invalid because of that one thing.

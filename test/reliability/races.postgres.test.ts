@@ -33,7 +33,7 @@ import { spawnServe, waitForExit } from '../cli-process.js';
 import { tempDir } from '../harness.js';
 import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
-import { iterations, printSummary } from './reliability-env.js';
+import { iterations, printSummary, testTimeout } from './reliability-env.js';
 
 const REPLICAS = 3;
 const CLIENTS_PER_REPLICA = 4;
@@ -123,7 +123,7 @@ function tally(outcomes: readonly Outcome[]): Record<string, number> {
   return counts;
 }
 
-describe('replicas as processes on one PostgreSQL database', () => {
+describe('replicas as processes on one PostgreSQL database', { timeout: testTimeout() }, () => {
   const n = REPLICAS * CLIENTS_PER_REPLICA;
   const oneWinner = { ok: 1, 'ValidationException 400': n - 1 };
 

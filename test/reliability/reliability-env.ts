@@ -38,3 +38,8 @@ export function printSummary(suite: string, figures: Readonly<Record<string, str
     .join(' ');
   console.log(`[reliability ${suite}] ${text}`);
 }
+
+/** A suite's per-test time limit: generous in `npm test` (a shared 2-core machine), none to speak of in the long form. */
+export function testTimeout(): number {
+  return fullRun() ? 6 * 3600_000 : 180_000;
+}
