@@ -345,6 +345,93 @@ function badNextTokens(
   );
 }
 
+/**
+ * Operations whose valid requests start work in the background (job processes, endpoint servers):
+ * left out of the random valid requests, so nothing writes while the fuzzer compares fingerprints.
+ */
+const STARTS_BACKGROUND_WORK = new Set([
+  'CreateTrainingJob',
+  'CreateProcessingJob',
+  'CreateTransformJob',
+  'CreateHyperParameterTuningJob',
+  'CreateEndpoint',
+  'UpdateEndpoint',
+]);
+
+const INT32 = 2 ** 31 - 1;
+
+/**
+ * Random requests that meet the model (any text, including NUL and lone surrogates where no
+ * pattern forbids it; optional members down to a few levels): the handlers' own rules decide,
+ * and the answer must never be a server fault.
+ */
+function validArbitrary(name: string, seed: number, depth: number): fc.Arbitrary<Json> {
+  const s = shape(name);
+  switch (s.t) {
+    case 'structure': {
+      const entries = Object.entries(s.members).filter(([, m]) => m.required || depth < 4);
+      const model: Record<string, fc.Arbitrary<Json>> = {};
+      for (const [member, m] of entries) model[member] = validArbitrary(m.target, seed, depth + 1);
+      const requiredKeys = entries.filter(([, m]) => m.required).map(([k]) => k);
+      return fc.record(model, { requiredKeys });
+    }
+    case 'union': {
+      const members = Object.entries(s.members);
+      if (members.length === 0) return fc.constant({});
+      return fc.oneof(...members.map(([member, m]) => validArbitrary(m.target, seed, depth + 1).map((v) => ({ [member]: v }))));
+    }
+    case 'list': {
+      const min = s.length?.min ?? 0;
+      return fc.array(validArbitrary(s.member, seed, depth + 1), { minLength: min, maxLength: Math.min(s.length?.max ?? min + 3, min + 3) });
+    }
+    case 'map': {
+      const min = s.length?.min ?? 0;
+      return fc
+        .array(fc.tuple(validArbitrary(s.key, seed, depth + 1), validArbitrary(s.value, seed, depth + 1)), { minLength: min, maxLength: Math.min(s.length?.max ?? min + 3, min + 3) })
+        .map((pairs) => {
+          const out: Record<string, Json> = {};
+          pairs.forEach(([k, v], i) => (out[typeof k === 'string' && !(k in out) ? k : `${mapKey(s.key, seed)}${i}`] = v));
+          return out;
+        });
+    }
+    case 'string': {
+      const fallback = validString(name, s, seed);
+      if (s.enum) return fc.constantFrom(...s.enum);
+      const re = regexOf(s);
+      const min = s.length?.min ?? 0;
+      const max = Math.min(s.length?.max ?? 64, Math.max(min, 64));
+      // Patterns that need characters a random string rarely has: generate from the pattern, and
+      // fall back to the known valid value when a generated one breaks the length or the pattern.
+      let text: fc.Arbitrary<string> = fc.string({ unit: 'binary', minLength: min, maxLength: max });
+      if (re !== undefined && !re.test('\u0000x\ud800')) {
+        try {
+          text = fc.stringMatching(re);
+        } catch {
+          text = fc.constant(fallback);
+        }
+      }
+      return text.map((t) => (lengthOk(s, t) && (re === undefined || re.test(t)) ? t : fallback));
+    }
+    case 'integer':
+    case 'long': {
+      if (s.enum) return fc.constantFrom(...s.enum);
+      const bound = s.t === 'integer' ? INT32 : Number.MAX_SAFE_INTEGER;
+      return fc.integer({ min: Math.max(Math.ceil(s.range?.min ?? -bound), -bound), max: Math.min(Math.floor(s.range?.max ?? bound), bound) });
+    }
+    case 'float':
+    case 'double':
+      return fc.double({ min: s.range?.min ?? -1e12, max: s.range?.max ?? 1e12, noNaN: true, noDefaultInfinity: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'timestamp':
+      return fc.integer({ min: 0, max: 4_102_444_800 });
+    case 'blob':
+      return fc.uint8Array({ minLength: Math.max(1, s.length?.min ?? 0), maxLength: Math.max(1, Math.min(s.length?.max ?? 64, 64)) }).map((b) => Buffer.from(b).toString('base64'));
+    case 'document':
+      return fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>;
+  }
+}
+
 /** Every kind of input for one operation. */
 export function fuzzCases(
   operation: string,
@@ -357,6 +444,10 @@ export function fuzzCases(
     { arbitrary: wildRequests(), weight: 2 },
   ];
   if (tokens) weighted.push({ arbitrary: tokens, weight: 2 });
+  if (!STARTS_BACKGROUND_WORK.has(operation)) {
+    const valid = validArbitrary(inputShapeOf(operation), seed, 0).map((v) => ({ kind: 'random valid', body: JSON.stringify(v), mustReject: false }));
+    weighted.push({ arbitrary: valid, weight: 2 });
+  }
   return fc.oneof(...weighted);
 }
 
