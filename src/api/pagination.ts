@@ -59,7 +59,7 @@ export function decodeNextToken(
         'options. Repeat the request that returned it, changing only NextToken and MaxResults.',
     );
   }
-  return { value: body.v as string | number, id: body.i as string | number };
+  return { value: body.v, id: body.i };
 }
 
 export const DEFAULT_MAX_RESULTS = 10;
