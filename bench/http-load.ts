@@ -73,11 +73,19 @@ function runClient(host: string, port: number, requests: readonly Buffer[], late
   });
 }
 
-/** Runs one client per request list, all at once, and measures the whole. */
-export async function runLoad(url: string, perClient: readonly (readonly Buffer[])[]): Promise<LoadResult> {
-  const { hostname, port } = new URL(url);
+/**
+ * Runs one client per request list, all at once, and measures the whole. With several URLs (replicas
+ * behind a load balancer) client i talks to `urls[i % urls.length]`.
+ */
+export async function runLoad(urls: string | readonly string[], perClient: readonly (readonly Buffer[])[]): Promise<LoadResult> {
+  const targets = (typeof urls === 'string' ? [urls] : urls).map((u) => new URL(u));
   const latenciesMs: number[] = [];
   const start = performance.now();
-  const non200 = await Promise.all(perClient.map((requests) => runClient(hostname, Number(port), requests, latenciesMs)));
+  const non200 = await Promise.all(
+    perClient.map((requests, i) => {
+      const { hostname, port } = targets[i % targets.length] as URL;
+      return runClient(hostname, Number(port), requests, latenciesMs);
+    }),
+  );
   return { latenciesMs, seconds: (performance.now() - start) / 1000, non200: non200.reduce((a, b) => a + b, 0) };
 }

@@ -23,7 +23,7 @@ import { fmt, summarize, table } from './stats.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
-const CLIENTS = 8;
+export const CLIENTS = 8;
 
 export interface Call {
   readonly op: string;
@@ -78,14 +78,15 @@ function serialize(url: string, calls: readonly Call[]): Buffer[] {
  * Runs the mixed workload (or GET /ping) with one lean keep-alive client per list. Requests are
  * built and serialized before the clock starts, so the figures measure the server.
  */
-async function runHttp(url: string, perClient: (client: number) => Call[] | 'ping'): Promise<Summary & { errors: number }> {
-  const { hostname, port } = new URL(url);
-  const ping = httpRequest(hostname, Number(port), 'GET', '/ping', {});
+export async function runHttp(url: string | readonly string[], perClient: (client: number) => Call[] | 'ping'): Promise<Summary & { errors: number }> {
+  const urls = typeof url === 'string' ? [url] : url;
   const requests = Array.from({ length: CLIENTS }, (_, client) => {
+    const target = urls[client % urls.length] as string;
+    const { hostname, port } = new URL(target);
     const calls = perClient(client);
-    return calls === 'ping' ? Array.from({ length: 8000 }, () => ping) : serialize(url, calls);
+    return calls === 'ping' ? Array.from({ length: 8000 }, () => httpRequest(hostname, Number(port), 'GET', '/ping', {})) : serialize(target, calls);
   });
-  const result = await runLoad(url, requests);
+  const result = await runLoad(urls, requests);
   return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
 }
 

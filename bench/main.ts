@@ -6,6 +6,8 @@ import { cpus } from 'node:os';
 import { authBenchmark } from './auth.js';
 import { ingestBenchmark } from './ingest.js';
 import { queryBenchmark } from './query.js';
+import { postgresQueryBenchmark } from './query-postgres.js';
+import { replicasBenchmark } from './replicas.js';
 import { searchBenchmark } from './search.js';
 
 const SUITES: Record<string, () => Promise<string>> = {
@@ -21,6 +23,13 @@ const SUITES: Record<string, () => Promise<string>> = {
       seed: Number(process.env['BENCH_SEED'] ?? 1),
       iterations: Number(process.env['BENCH_ITERATIONS'] ?? 500),
     }),
+  'query-postgres': () =>
+    postgresQueryBenchmark({
+      entities: Number(process.env['BENCH_PG_ENTITIES'] ?? 100_000),
+      seed: Number(process.env['BENCH_SEED'] ?? 1),
+      iterations: Number(process.env['BENCH_ITERATIONS'] ?? 300),
+    }),
+  replicas: () => replicasBenchmark({ requests: Number(process.env['BENCH_REPLICA_REQUESTS'] ?? 40_000) }),
   search: () =>
     searchBenchmark({
       documents: Number(process.env['BENCH_SEARCH_DOCUMENTS'] ?? 100_000),

@@ -38,7 +38,7 @@ export interface QueryBenchOptions {
   readonly iterations: number;
 }
 
-interface Shape {
+export interface Shape {
   readonly name: string;
   readonly startArn: string;
   readonly direction: 'Ascendants' | 'Descendants' | 'Both';
@@ -46,7 +46,7 @@ interface Shape {
   readonly request: Record<string, unknown>;
 }
 
-function shapesOf(graph: PlatformGraph): Shape[] {
+export function shapesOf(graph: PlatformGraph): Shape[] {
   const shape = (name: string, startArn: string, direction: Shape['direction'], maxDepth: number, extra: Record<string, unknown>): Shape => ({
     name,
     startArn,
@@ -62,7 +62,7 @@ function shapesOf(graph: PlatformGraph): Shape[] {
 }
 
 /** Builds (or reuses) the graph's data directory. */
-async function ensureGraph(entities: number, seed: number): Promise<{ dir: string; graph: PlatformGraph; built: string }> {
+export async function ensureGraph(entities: number, seed: number): Promise<{ dir: string; graph: PlatformGraph; built: string }> {
   const dir = join(tmpdir(), `stemma-bench-lineage-v${GENERATOR_VERSION}-${entities}-${seed}`);
   const marker = join(dir, 'graph.json');
   if (existsSync(marker)) {
@@ -86,7 +86,7 @@ async function ensureGraph(entities: number, seed: number): Promise<{ dir: strin
 }
 
 /** Runs `fn` `iterations` times (fewer when one run is slow), after a warm-up; latencies in ms. */
-async function measure(iterations: number, fn: () => unknown): Promise<Summary> {
+export async function measure(iterations: number, fn: () => unknown): Promise<Summary> {
   const budgetMs = 4_000;
   const warm = performance.now();
   for (let i = 0; i < Math.min(20, iterations) && performance.now() - warm < budgetMs / 4; i++) await fn();
@@ -100,18 +100,18 @@ async function measure(iterations: number, fn: () => unknown): Promise<Summary> 
   return summarize(latencies, (performance.now() - start) / 1000);
 }
 
-interface Measured {
+export interface Measured {
   readonly summary: Summary;
   readonly vertices: number;
   readonly edges: number;
 }
 
-function counted(response: unknown): { vertices: number; edges: number } {
+export function counted(response: unknown): { vertices: number; edges: number } {
   const r = response as { Vertices?: unknown[]; Edges?: unknown[] };
   return { vertices: r.Vertices?.length ?? 0, edges: r.Edges?.length ?? 0 };
 }
 
-async function inProcess(path: string, mode: 'eager' | 'off', shapes: readonly Shape[], iterations: number): Promise<{ results: Measured[]; buildMs?: number }> {
+export async function inProcess(path: string, mode: 'eager' | 'off', shapes: readonly Shape[], iterations: number): Promise<{ results: Measured[]; buildMs?: number }> {
   const store = SqliteStore.open({ path, lineageIndex: mode });
   try {
     if (mode === 'eager') await store.lineage.whenBuilt();
@@ -133,7 +133,7 @@ async function inProcess(path: string, mode: 'eager' | 'off', shapes: readonly S
 }
 
 /** The floor: adjacency arrays (CSR, both directions) and a BFS that only counts what it visits. */
-class BareGraph {
+export class BareGraph {
   private readonly outStart: Int32Array;
   private readonly outEnds: Int32Array;
   private readonly inStart: Int32Array;
@@ -224,7 +224,7 @@ function naiveSqlTraversal(db: Db): (start: string, direction: Shape['direction'
 
 const AUTH = `AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261121/${REGION}/sagemaker/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0`;
 
-async function httpQuery(pool: Pool, request: Record<string, unknown>): Promise<unknown> {
+export async function httpQuery(pool: Pool, request: Record<string, unknown>): Promise<unknown> {
   const res = await pool.request({
     path: '/',
     method: 'POST',

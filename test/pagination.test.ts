@@ -82,6 +82,11 @@ describe('List pagination', () => {
     expect(otherOp.name).toBe('ValidationException');
     const madeUp = await awsError(sm.send(new ListArtifactsCommand({ NextToken: 'not-a-token' })));
     expect(madeUp.name).toBe('ValidationException');
+    // Tokens that decode to JSON other than an object ("null", "7", "[]"): refused, not a 500.
+    for (const json of ['null', '7', '[]', '"text"']) {
+      const decoded = await awsError(sm.send(new ListArtifactsCommand({ NextToken: Buffer.from(json).toString('base64url') })));
+      expect([decoded.name, decoded.status]).toEqual(['ValidationException', 400]);
+    }
     // A different page size with the same filters is the same request.
     const resized = await sm.send(new ListArtifactsCommand({ ArtifactType: 'Original', MaxResults: 20, NextToken: first.NextToken }));
     expect(resized.ArtifactSummaries).toHaveLength(20);

@@ -37,12 +37,17 @@ export function decodeNextToken(
   request: ListRequest,
   token: string,
 ): Cursor {
-  let body: Partial<TokenBody>;
+  let parsed: unknown;
   try {
-    body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<TokenBody>;
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     throw new ValidationException(`Invalid NextToken '${token.slice(0, 64)}': it was not issued by this service.`);
   }
+  // Any JSON decodes, `null` and `7` included; only an object can be one of ours.
+  if (parsed === null || typeof parsed !== 'object') {
+    throw new ValidationException(`Invalid NextToken '${token.slice(0, 64)}': it was not issued by this service.`);
+  }
+  const body = parsed as Partial<TokenBody>;
   const valueOk = typeof body.v === 'string' || typeof body.v === 'number';
   const idOk = typeof body.i === 'string' || typeof body.i === 'number';
   if (typeof body.f !== 'string' || !valueOk || !idOk) {
@@ -54,7 +59,7 @@ export function decodeNextToken(
         'options. Repeat the request that returned it, changing only NextToken and MaxResults.',
     );
   }
-  return { value: body.v as string | number, id: body.i as string | number };
+  return { value: body.v, id: body.i };
 }
 
 export const DEFAULT_MAX_RESULTS = 10;

@@ -42,11 +42,11 @@ import type { ReferenceEntity, ReferenceViewer } from '../../src/lineage/referen
 import { referenceCanSee, referenceLineage } from '../../src/lineage/reference.js';
 import { accountKey, sharesCall, testAccountsAuthenticator } from '../accounts.js';
 import { startTestServer } from '../harness.js';
+import { iterations, printSummary, seed } from './reliability-env.js';
 import type { TestServer } from '../harness.js';
 
-const FULL = process.env['STEMMA_RELIABILITY'] === 'full';
-const OPERATIONS = FULL ? 4_000 : 100;
-const SEED = 20261121;
+const OPERATIONS = iterations(100, 4_000);
+const SEED = seed(20261121);
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'] as const;
 const SOURCES = 5;
 const NAMES = 3;
@@ -331,11 +331,17 @@ describe('cross-account isolation under random operations', () => {
       await checkView(step, model, ACCOUNTS[(step + op.who) % ACCOUNTS.length] as string, op, stats, mismatch);
     }
 
-    process.stdout.write(
-      `isolation: ${stats.operations} operations, ${stats.checks} checks, ${stats.leaks} leaks, ` +
-        `${stats.mismatches} mismatches, ${stats.serverErrors} 5xx; ${stats.crossAccountAssociations} cross-account associations, ` +
-        `${[...model.associations.values()].filter((a) => a.type === 'SameAs').length} SameAs at the end (seed ${SEED}, ${server.backend})\n`,
-    );
+    printSummary('isolation', {
+      backend: server.backend,
+      seed: SEED,
+      operations: stats.operations,
+      checks: stats.checks,
+      leaks: stats.leaks,
+      mismatches: stats.mismatches,
+      '5xx': stats.serverErrors,
+      crossAccountAssociations: stats.crossAccountAssociations,
+      sameAs: [...model.associations.values()].filter((a) => a.type === 'SameAs').length,
+    });
     expect(problems).toEqual([]);
     expect(stats.leaks).toBe(0);
     expect(stats.serverErrors).toBe(0);

@@ -31,6 +31,21 @@ import { listResourcePage } from '../jobs/resource-listing.js';
 const GROUP_KIND = 'model-package-group';
 const PACKAGE_KIND = 'model-package';
 
+/**
+ * The group's last version number, kept in its own (non-wire) doc key: versions are numbered in
+ * the order their transactions take the group, which creation times need not follow (a replica
+ * reads its clock before it waits for the group).
+ */
+const LAST_VERSION = '_lastVersion';
+
+async function lastVersion(reader: StoreReader, scope: Scope, group: ResourceRecord): Promise<number> {
+  const kept = group.doc[LAST_VERSION];
+  if (typeof kept === 'number') return kept;
+  // A group registered before the counter was kept: its newest version by creation time.
+  const last = await reader.listResources({ scope, kind: PACKAGE_KIND, namePrefix: `${group.name}/`, sortBy: 'CreationTime', ascending: false, limit: 1 });
+  return last[0] ? Number(last[0].doc['ModelPackageVersion']) : 0;
+}
+
 /** The ModelGroup context of a group: SageMaker names it `<group>-<epoch seconds>-aws-model-package-group`. */
 export function groupContextName(group: ResourceRecord): string {
   return `${group.name}-${Math.floor(group.createdAt / 1000)}-aws-model-package-group`;
@@ -180,8 +195,10 @@ export function modelPackageOperations(deps: ApiDeps): OperationTable {
         }
         const group = await tx.getResource(ctx.scope, GROUP_KIND, groupName);
         if (!group) throw new ResourceNotFound(`Model package group ${groupName} does not exist. Create it first with CreateModelPackageGroup.`);
-        const last = await tx.listResources({ scope: ctx.scope, kind: PACKAGE_KIND, namePrefix: `${group.name}/`, sortBy: 'CreationTime', ascending: false, limit: 1 });
-        const version = last[0] ? Number(last[0].doc['ModelPackageVersion']) + 1 : 1;
+        const version = (await lastVersion(tx, ctx.scope, group)) + 1;
+        // The group's row is held until commit (a write transaction's reads lock on PostgreSQL; the
+        // embedded store has one writer), so the next version waits for this one.
+        await tx.updateResource(group.id, { doc: { ...group.doc, [LAST_VERSION]: version }, modifiedAt: group.modifiedAt });
         const arn = formatArn(ctx.scope, PACKAGE_KIND, `${group.name.toLowerCase()}/${version}`);
         const approval = input.ModelApprovalStatus ?? 'PendingManualApproval';
         const doc = {

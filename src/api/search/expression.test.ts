@@ -106,4 +106,20 @@ describe('flattenRecord', () => {
       { path: 'Parents.ExperimentName', elem: 1, num: null, str: 'e' },
     ]);
   });
+
+  it('never yields one path and element twice, keeping every value (the projection stores one leaf per pair)', () => {
+    const leaves = flattenRecord(
+      {
+        // A list inside the second element of another list: its items all start on element 1.
+        Containers: [{ Types: ['a'] }, { Types: ['b', 'c'] }],
+        // A key with a dot beside a nested map of the same path.
+        Meta: { 'a.b': 'dotted', a: { b: 'nested' } },
+        Tags: [{ Key: 'k', Value: 'one' }, { Key: 'k', Value: 'two' }],
+      },
+      { keyedLists: { Tags: { key: 'Key', value: 'Value' } } },
+    );
+    const pairs = leaves.map((l) => `${l.path}#${l.elem}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    expect(leaves.map((l) => l.str).sort()).toEqual(['a', 'b', 'c', 'dotted', 'nested', 'one', 'two']);
+  });
 });

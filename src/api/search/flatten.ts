@@ -51,5 +51,31 @@ export function flattenRecord(record: Readonly<Record<string, unknown>>, rules: 
       visit(value, member, 0);
     }
   }
-  return leaves;
+  return distinctLeaves(leaves);
+}
+
+/**
+ * The projection stores one leaf per path and element. Some records name a path twice: a list
+ * nested in the second or later element of another list (its items all inherit that element), a
+ * map key with a dot beside a nested map (`{"a.b": 1, "a": {"b": 2}}`), two tags with one key.
+ * Each later leaf on a taken (path, element) moves to the next free element of its path, so every
+ * value stays searchable and the write never fails on the projection's key.
+ */
+function distinctLeaves(leaves: SearchLeaf[]): SearchLeaf[] {
+  const taken = new Map<string, Set<number>>();
+  let moved = false;
+  const out = leaves.map((leaf) => {
+    let elems = taken.get(leaf.path);
+    if (!elems) {
+      elems = new Set();
+      taken.set(leaf.path, elems);
+    }
+    let elem = leaf.elem;
+    while (elems.has(elem)) elem++;
+    elems.add(elem);
+    if (elem === leaf.elem) return leaf;
+    moved = true;
+    return { ...leaf, elem };
+  });
+  return moved ? out : leaves;
 }
