@@ -42,7 +42,7 @@ import type { ReferenceEntity, ReferenceViewer } from '../../src/lineage/referen
 import { referenceCanSee, referenceLineage } from '../../src/lineage/reference.js';
 import { accountKey, sharesCall, testAccountsAuthenticator } from '../accounts.js';
 import { startTestServer } from '../harness.js';
-import { iterations, printSummary, seed } from './reliability-env.js';
+import { fullRun, iterations, printSummary, seed } from './reliability-env.js';
 import type { TestServer } from '../harness.js';
 
 const OPERATIONS = iterations(100, 4_000);
@@ -346,7 +346,7 @@ describe('cross-account isolation under random operations', () => {
     expect(stats.leaks).toBe(0);
     expect(stats.serverErrors).toBe(0);
     expect(stats.mismatches).toBe(0);
-  }, FULL ? 3_600_000 : 120_000);
+  }, fullRun() ? 3_600_000 : 120_000);
 });
 
 function describeByArn(sm: SageMakerClient, e: ModelEntity): Promise<unknown> {
