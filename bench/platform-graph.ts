@@ -28,6 +28,7 @@ import { resetLineageLog } from '../src/storage/sqlite/lineage-sync.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { PIPELINE_EXECUTION_TAG } from '../src/api/jobs/job-lineage.js';
 import { reindexEntityByArn, reindexResource } from '../src/api/search/registry.js';
+import { seededRandom } from '../src/core/random.js';
 
 export interface PlatformGraphOptions {
   /** Entities to create (the graph stops at the end of the execution that reaches this). */
@@ -66,23 +67,12 @@ const JOBS = {
 } as const;
 type JobKind = keyof typeof JOBS;
 
-/** A small, fast, seedable PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes the graph with `db`, inside the caller's transaction. */
 function writeGraph(db: Database, options: PlatformGraphOptions): WrittenGraph {
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const prefix = `arn:aws:sagemaker:${region}:${account}`;
   const insertEntity = db.prepare(

@@ -32,6 +32,7 @@ import { startCluster } from '../test/postgres-cluster.js';
 import { startServerProcess } from './serve-process.js';
 import type { Summary } from './stats.js';
 import { fmt, summarize, table } from './stats.js';
+import { seededRandom } from '../src/core/random.js';
 
 const scope: Scope = { account: '000000000000', region: 'us-east-1' };
 const user = { IamIdentity: { Arn: 'arn:aws:iam::000000000000:user/bench', PrincipalId: 'bench' } };
@@ -40,20 +41,9 @@ const TRIALS = 1000;
 const DATASETS = 200;
 const TEAMS = ['growth', 'risk', 'search', 'ads'];
 
-/** A small deterministic PRNG, so every run builds the same history. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function populate(store: Store, count: number): Promise<number> {
-  const random = prng(42);
+  const random = seededRandom(42);
   let now = Date.UTC(2025, 0, 1);
   const deps: ApiDeps = { store, clock: { now: () => now }, config: { quotas: null } };
   const ctx: RequestContext = { scope, user, requestId: 'bench' };

@@ -21,7 +21,8 @@ import { iterations, printSummary, seed, testTimeout } from './reliability-env.j
 import type { StoreProbe } from './store-fingerprint.js';
 import { postgresProbe, sqliteProbe } from './store-fingerprint.js';
 import { integrityProblems, sqliteFileProblems } from './store-integrity.js';
-import { Ledger, missingWrites, sdkClient, seededRandom, writeUntilDown } from './write-load.js';
+import { seededRandom } from '../../src/core/random.js';
+import { Ledger, missingWrites, sdkClient, writeUntilDown } from './write-load.js';
 
 const SEED = seed(7_031);
 const KILLS = iterations(3, 20);

@@ -27,21 +27,11 @@ import { requireJobs } from './job-common.js';
 import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
 import { listResourcePage } from './resource-listing.js';
 import { trainingJobs } from './training-jobs.js';
+import { seededRandom } from '../../core/random.js';
 
 const KIND = 'hyper-parameter-tuning-job';
 const LABEL = 'Hyperparameter tuning job';
 
-/** A small deterministic generator (mulberry32), seeded per tuning job, so runs are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkRanges(ranges: ParameterRanges, grid: boolean): void {
   for (const r of [...(ranges.IntegerParameterRanges ?? []), ...(ranges.ContinuousParameterRanges ?? [])]) {
@@ -71,7 +61,7 @@ export function hyperparameterSets(ranges: ParameterRanges, strategy: string, co
     for (const [name, values] of axes) sets = sets.flatMap((set) => values.map((v) => ({ ...set, [name]: v })));
     return sets.slice(0, count);
   }
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const set: Record<string, string> = {};
     for (const r of ranges.CategoricalParameterRanges ?? []) set[r.Name] = r.Values[Math.floor(next() * r.Values.length)] as string;
