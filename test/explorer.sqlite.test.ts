@@ -201,7 +201,8 @@ describe('the web lineage explorer', () => {
         ['fraud-train-job', 'fraud-train-job', /ActionArn.*ActionType\s*TrainingJob/s],
         ['endpoint', 'fraud-endpoint', /ContextArn.*ContextType\s*Endpoint/s],
         // DescribeTrialComponent: its display name, status, parameters — not a generic summary.
-        ['fraud-eval', 'fraud-model-evaluation', /TrialComponentArn.*Status\s*Completed.*TrialComponentName\s*fraud-eval.*Parameters.*threshold/s],
+        // Who made it reads as the identity's ARN, not as a JSON object.
+        ['fraud-eval', 'fraud-model-evaluation', /TrialComponentArn.*Status\s*Completed.*TrialComponentName\s*fraud-eval.*CreatedByarn:aws:iam::000000000000:user\/.*Parameters.*threshold/s],
       ];
       for (const [key, title, fields] of cases) {
         await page.evaluate((a) => (globalThis as unknown as ExplorerGlobal).stemmaExplorer?.renderer.centerOn(a, 1), arns[key]!);

@@ -9,8 +9,20 @@ export interface DetailActions {
   focus(arn: string): void;
 }
 
+/** A `UserContext` (CreatedBy, LastModifiedBy) reads best as the identity's ARN. */
+function identityOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { IamIdentity, UserProfileArn } = value as { IamIdentity?: { Arn?: unknown }; UserProfileArn?: unknown };
+  if (typeof IamIdentity?.Arn === 'string') return IamIdentity.Arn;
+  return typeof UserProfileArn === 'string' ? UserProfileArn : undefined;
+}
+
 function formatValue(key: string, value: unknown): string {
   if (typeof value === 'number' && /Time$/.test(key)) return new Date(value * 1000).toISOString().replace('.000Z', 'Z');
+  if (/By$/.test(key)) {
+    const identity = identityOf(value);
+    if (identity !== undefined) return identity;
+  }
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
@@ -35,7 +47,7 @@ export async function showDetails(node: GraphNode | undefined, expanded: boolean
   const rows = el('dl', { id: 'details-fields' });
   panel.replaceChildren(
     el('h2', { id: 'details-title' }, node.label),
-    el('div', { class: 'what' }, `${node.type || '—'} · ${node.lineageType}`),
+    el('div', { class: 'what' }, node.type ? `${node.type} · ${node.lineageType}` : node.lineageType),
     el('div', { class: 'actions' }, expand, focus),
     rows,
   );

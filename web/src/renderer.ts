@@ -545,7 +545,7 @@ export class GraphRenderer {
       ctx.fillText(this.shortLabel(p.node), p.x + 10, p.y + 18);
       ctx.font = SMALL_FONT;
       ctx.fillStyle = '#52606d';
-      ctx.fillText(`${p.node.type || '—'} · ${p.node.lineageType}`, p.x + 10, p.y + 34);
+      ctx.fillText(p.node.type ? `${p.node.type} · ${p.node.lineageType}` : p.node.lineageType, p.x + 10, p.y + 34);
     }
     ctx.globalAlpha = 1;
     this.drawMarks(nodes);
