@@ -69,6 +69,10 @@ describe('a team deployment: replicas, keys, accounts and a share', () => {
     // Unsigned or unknown keys are refused by every replica.
     const stranger = client(two, { accessKeyId: 'AKIASTRANGER0000003', secretAccessKey: 'x' });
     expect(await awsError(stranger.send(new DescribeArtifactCommand({ ArtifactArn: data.ArtifactArn })))).toMatchObject({ name: 'UnrecognizedClientException', status: 403 });
+    const wrongSecret = client(one, { accessKeyId: TEAM.accessKeyId, secretAccessKey: 'not-the-secret' });
+    expect(await awsError(wrongSecret.send(new DescribeArtifactCommand({ ArtifactArn: data.ArtifactArn })))).toMatchObject({ name: 'InvalidSignatureException', status: 403 });
+    // The load balancer's health check needs no signature.
+    expect((await fetch(`${two.url}/ping`)).status).toBe(200);
 
     const grant = await runStemma(['share', 'grant', PLATFORM.account, '--endpoint', two.url], {
       ...process.env,

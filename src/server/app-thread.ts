@@ -5,15 +5,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { HttpResponse } from './http-types.js';
-import { InternalFailure } from '../core/errors.js';
+import type { Authenticator } from './auth.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
+import { InternalFailure, ServiceError } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
 import { errorResponse } from './aws-json.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { Application, ServeConfig } from './stemma-server.js';
 import { buildApplication } from './stemma-server.js';
-import type { FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
+import type { AuthOutcome, FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
 import { asBuffer } from './thread-messages.js';
 
 function requireParentPort(): MessagePort {
@@ -24,8 +25,23 @@ function requireParentPort(): MessagePort {
 const port = requireParentPort();
 const post = (message: FromAppThread): void => port.postMessage(message);
 
-function answer(app: Application, log: Logger, { id, request }: RequestEnvelope): void {
-  app.handler({ ...request, body: asBuffer(request.body) }).then(
+/** What the socket thread found for each request in flight, for the application's authenticator. */
+const outcomes = new WeakMap<HttpRequest, AuthOutcome>();
+
+/** Answers with the socket thread's verdict on the request it is asked about. */
+const socketThreadAuthenticator: Authenticator = {
+  authenticate(_headers, request) {
+    const outcome = outcomes.get(request);
+    if (!outcome) throw new InternalFailure('The request reached the application without its authentication.');
+    if ('error' in outcome) throw new ServiceError(outcome.error.code, outcome.error.message, { statusCode: outcome.error.statusCode });
+    return outcome.caller;
+  },
+};
+
+function answer(app: Application, log: Logger, { id, request: received, auth }: RequestEnvelope): void {
+  const request = { ...received, body: asBuffer(received.body) };
+  outcomes.set(request, auth);
+  app.handler(request).then(
     (response: HttpResponse) => post({ type: 'response', id, response }),
     (e: unknown) => {
       // The handler turns every failure into an AWS error itself; reaching here is a server fault.
@@ -39,7 +55,7 @@ async function main(): Promise<void> {
   const log = jsonLogger();
   let app: Application;
   try {
-    app = await buildApplication({ ...(workerData as ServeConfig), log });
+    app = await buildApplication({ ...(workerData as ServeConfig), authenticator: socketThreadAuthenticator, log });
   } catch (e) {
     post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
     return;

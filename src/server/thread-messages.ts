@@ -5,11 +5,22 @@
  * ingest benchmark), because the two threads then work in lockstep instead of overlapping.
  */
 import type { AuthMode } from './auth-mode.js';
+import type { Caller } from './auth.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
+
+/**
+ * Who sent a request, as the socket thread's authenticator found: the caller, or the 4xx error to
+ * answer if the route is not public. Verifying a signature costs more than the rest of the
+ * protocol work, so it runs on the thread with time to spare, not beside the store.
+ */
+export type AuthOutcome =
+  | { readonly caller: Caller }
+  | { readonly error: { readonly code: string; readonly message: string; readonly statusCode: number } };
 
 export interface RequestEnvelope {
   readonly id: number;
   readonly request: HttpRequest;
+  readonly auth: AuthOutcome;
 }
 
 export interface ResponseEnvelope {

@@ -7,7 +7,8 @@
  * compares both).
  */
 import { Worker } from 'node:worker_threads';
-import { InternalFailure } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
+import { InternalFailure, ServiceError } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
 import { errorResponse } from './aws-json.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
@@ -15,21 +16,32 @@ import type { Logger } from './log.js';
 import type { ListeningServer } from './node-server.js';
 import { listen } from './node-server.js';
 import type { AuthMode } from './auth-mode.js';
-import { authModeOf } from './auth-mode.js';
+import { authenticatorFor } from './auth-mode.js';
+import type { Authenticator } from './auth.js';
 import type { ServeConfig } from './stemma-server.js';
-import type { FromAppThread, ToAppThread } from './thread-messages.js';
+import type { AuthOutcome, FromAppThread, ToAppThread } from './thread-messages.js';
 import { asBuffer } from './thread-messages.js';
 
 /** What can cross to the application thread: everything but objects with behaviour (its logger is its own). */
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
+
+/** Every request is authenticated here; the application thread decides whether its route needs it. */
+async function authenticate(authenticator: Authenticator, request: HttpRequest): Promise<AuthOutcome> {
+  try {
+    return { caller: await authenticator.authenticate(request.headers, request) };
+  } catch (e) {
+    const error = e instanceof ServiceError ? e : new InternalFailure('The request could not be authenticated.');
+    return { error: { code: error.code, message: error.message, statusCode: error.statusCode } };
+  }
+}
 
 export interface RunningThreadedStemma extends ListeningServer {
   readonly authMode: AuthMode;
 }
 
 export async function startThreadedStemma(config: ThreadedServeConfig, log: Logger): Promise<RunningThreadedStemma> {
-  // Configuration errors are reported before a thread starts; the keys file is read there.
-  authModeOf(config);
+  // Configuration errors (a bad keys file, an unsafe bind) are reported before a thread starts.
+  const { authenticator } = authenticatorFor(config, systemClock);
   const worker = new Worker(new URL('./app-thread.js', import.meta.url), { workerData: config });
   const pending = new Map<number, (response: HttpResponse) => void>();
   let nextId = 0;
@@ -82,12 +94,14 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     throw e;
   }
 
-  const handler = (request: HttpRequest): Promise<HttpResponse> =>
-    new Promise((resolve) => {
+  const handler = async (request: HttpRequest): Promise<HttpResponse> => {
+    const auth = await authenticate(authenticator, request);
+    return new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      worker.postMessage({ type: 'request', id, request } satisfies ToAppThread);
+      worker.postMessage({ type: 'request', id, request, auth } satisfies ToAppThread);
     });
+  };
 
   const server = await listen(handler, config.port, config.host);
   return {
