@@ -10,8 +10,6 @@ import type { ImageMapping } from '../jobs/image-map.js';
 import { parseImageMappings } from '../jobs/image-map.js';
 import type { AuthMode } from '../server/auth-mode.js';
 import { jsonLogger } from '../server/log.js';
-import { startStemma } from '../server/stemma-server.js';
-import { startThreadedStemma } from '../server/threaded-server.js';
 import { describeStore } from '../storage/open-store.js';
 import { Action } from '../sdk/action.js';
 import { Artifact } from '../sdk/artifact.js';
@@ -121,7 +119,11 @@ export function buildProgram(): Command {
         imageMappings: opts.imageMap,
         s3: opts.s3Endpoint === undefined ? undefined : { endpoint: opts.s3Endpoint, region: opts.s3Region },
       };
-      const running = opts.singleThread ? await startStemma({ ...config, log }) : await startThreadedStemma(config, log);
+      // Loaded here, not at the top: with two threads this one needs only the socket side, while
+      // the application thread loads the rest in parallel.
+      const running = opts.singleThread
+        ? await (await import('../server/stemma-server.js')).startStemma({ ...config, log })
+        : await (await import('../server/threaded-server.js')).startThreadedStemma(config, log);
       const where = describeStore({ dataDir: opts.data, db: opts.db });
       log.info('stemma listening', { url: running.url, [opts.db === undefined ? 'data' : 'db']: where, auth: running.authMode, objects: opts.s3Endpoint ?? 'built-in' });
       process.stdout.write(`Stemma is listening on ${running.url} (${opts.db === undefined ? 'data' : 'database'}: ${where}; auth: ${running.authMode})\n`);
@@ -339,6 +341,7 @@ function addClientCommands(program: Command): void {
         });
         return;
       }
+      const { startStemma } = await import('../server/stemma-server.js');
       const running = await startStemma({ dataDir: o.data, host: '127.0.0.1', port: 0, quotas: parseQuotaOption('sagemaker'), insecure: false, log: jsonLogger() });
       await withTarget({ endpoint: running.url, region: o.region }, async ({ session }) => {
         const link = explorerUrl(running.url, (await resolveEntity(session, ref)).arn);
