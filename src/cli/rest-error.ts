@@ -1,10 +1,10 @@
 /**
  * Turns a refused `/api/v1` answer into the CLI's one-line error: the server's AWS-shaped
- * `__type: message` when it sent one, the HTTP status otherwise.
+ * `__type: message` when it sent one, the HTTP status otherwise, after `what` failed when given.
  */
 import { UserError } from './resolve.js';
 
-export function restError(status: number, body: string, what: string): UserError {
+export function restError(status: number, body: string, what?: string): UserError {
   let why = `HTTP ${status}`;
   try {
     const err = JSON.parse(body) as { __type?: unknown; message?: unknown };
@@ -12,5 +12,5 @@ export function restError(status: number, body: string, what: string): UserError
   } catch {
     // Not Stemma's error shape (a proxy in between, say): the status says enough.
   }
-  return new UserError(`${what}: ${why}`);
+  return new UserError(what === undefined ? why : `${what}: ${why}`);
 }

@@ -13,9 +13,9 @@ import type { JobOutcome, JobPlan } from '../../jobs/job-run.js';
 import type { ApiDeps, RequestContext } from '../context.js';
 import type { CreateProcessingJobRequest, DescribeProcessingJobResponse, ProcessingJobSummary, TrialComponentParameterValue } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { checkUnique, checkUri, requireJobs } from './job-common.js';
+import { checkUnique, checkUri, recordJobEnd, requireJobs } from './job-common.js';
 import { createJobLineage, finishJobLineage, PROCESSING, requireExperimentTrial } from './job-lineage.js';
-import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { insertResource, requireResource, stripUndefined, wireDoc } from './resources.js';
 import { listResourcePage } from './resource-listing.js';
 import { stopJob } from './training-jobs.js';
 
@@ -90,17 +90,7 @@ export function processingJobOperations(deps: ApiDeps): OperationTable {
 
   async function finish(ctx: RequestContext, input: CreateProcessingJobRequest, arn: string, outcome: JobOutcome): Promise<void> {
     await store.transaction(async (tx) => {
-      const job = await tx.getResourceByArn(arn);
-      if (!job) return;
-      const doc = {
-        ...job.doc,
-        ProcessingJobStatus: outcome.status,
-        FailureReason: outcome.failureReason,
-        ProcessingStartTime: toEpochSeconds(outcome.startedAt),
-        ProcessingEndTime: toEpochSeconds(outcome.endedAt),
-        LastModifiedTime: toEpochSeconds(clock.now()),
-      };
-      await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
+      if (!(await recordJobEnd(tx, clock, arn, { status: 'ProcessingJobStatus', start: 'ProcessingStartTime', end: 'ProcessingEndTime' }, outcome))) return;
       const outputs =
         outcome.status === 'Completed'
           ? (input.ProcessingOutputConfig?.Outputs ?? []).map((o) => ({ name: o.OutputName, uri: (o.S3Output as { S3Uri: string }).S3Uri, type: 'DataSet' }))

@@ -14,10 +14,10 @@ import type { ApiDeps, RequestContext } from '../context.js';
 import type { DescribeTransformJobResponse, TransformJobSummary } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
 import { resolveModel } from '../hosting/endpoints.js';
-import { checkUri, requireJobs } from './job-common.js';
+import { checkUri, recordJobEnd, requireJobs } from './job-common.js';
 import type { JobInputArtifact } from './job-lineage.js';
 import { createJobLineage, finishJobLineage, requireExperimentTrial, TRANSFORM } from './job-lineage.js';
-import { insertResource, requireResource, stripUndefined, updateResource, wireDoc } from './resources.js';
+import { insertResource, requireResource, stripUndefined, wireDoc } from './resources.js';
 import { listResourcePage } from './resource-listing.js';
 import { stopJob } from './training-jobs.js';
 
@@ -41,17 +41,7 @@ export function transformJobOperations(deps: ApiDeps): OperationTable {
 
   async function finish(ctx: RequestContext, name: string, arn: string, outputPath: string, outcome: JobOutcome): Promise<void> {
     await store.transaction(async (tx) => {
-      const job = await tx.getResourceByArn(arn);
-      if (!job) return;
-      const doc = {
-        ...job.doc,
-        TransformJobStatus: outcome.status,
-        FailureReason: outcome.failureReason,
-        TransformStartTime: toEpochSeconds(outcome.startedAt),
-        TransformEndTime: toEpochSeconds(outcome.endedAt),
-        LastModifiedTime: toEpochSeconds(clock.now()),
-      };
-      await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: clock.now() });
+      if (!(await recordJobEnd(tx, clock, arn, { status: 'TransformJobStatus', start: 'TransformStartTime', end: 'TransformEndTime' }, outcome))) return;
       await finishJobLineage(
         tx,
         deps,

@@ -4,6 +4,7 @@
  * (signed-fetch.ts), so they act as the same account as every other command.
  */
 import type { Target } from '../target.js';
+import { restError } from '../rest-error.js';
 import { UserError } from '../resolve.js';
 import { isoTime, table } from '../table.js';
 
@@ -25,13 +26,8 @@ async function call(target: Target, method: 'GET' | 'PUT' | 'DELETE', body?: unk
     ...(payload === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: payload }),
   });
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!res.ok) {
-    const code = typeof json['__type'] === 'string' ? json['__type'] : String(res.status);
-    const message = typeof json['message'] === 'string' ? json['message'] : res.statusText;
-    throw new UserError(`${code}: ${message}`);
-  }
-  return json;
+  if (!res.ok) throw restError(res.status, text);
+  return text ? (JSON.parse(text) as unknown) : {};
 }
 
 /** A grantee as typed on the command line, checked before anything is started or called. */
