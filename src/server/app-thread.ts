@@ -14,8 +14,8 @@ import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { Application, ServeConfig } from './stemma-server.js';
 import { buildApplication } from './stemma-server.js';
-import type { AuthOutcome, FromAppThread, RequestEnvelope, ToAppThread } from './thread-messages.js';
-import { asBuffer } from './thread-messages.js';
+import type { AuthOutcome, FromAppThread, ToAppThread } from './thread-messages.js';
+import { decodeRequest, encodeResponse } from './thread-messages.js';
 
 function requireParentPort(): MessagePort {
   if (!parentPort) throw new Error('app-thread.js runs only as a worker thread.');
@@ -38,15 +38,16 @@ const socketThreadAuthenticator: Authenticator = {
   },
 };
 
-function answer(app: Application, log: Logger, { id, request: received, auth }: RequestEnvelope): void {
-  const request = { ...received, body: asBuffer(received.body) };
+function answer(app: Application, log: Logger, message: string): void {
+  const { id, request, auth } = decodeRequest(message);
   outcomes.set(request, auth);
   app.handler(request).then(
-    (response: HttpResponse) => post({ type: 'response', id, response }),
+    (response: HttpResponse) => post(encodeResponse({ id, response })),
     (e: unknown) => {
       // The handler turns every failure into an AWS error itself; reaching here is a server fault.
       log.error('request handler failed', { error: e instanceof Error ? e.message : String(e) });
-      post({ type: 'response', id, response: errorResponse(new InternalFailure('The server failed while handling this request.'), requestId()) });
+      const response = errorResponse(new InternalFailure('The server failed while handling this request.'), requestId());
+      post(encodeResponse({ id, response }));
     },
   );
 }
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     return;
   }
   port.on('message', (message: ToAppThread) => {
-    if (message.type === 'request') {
+    if (typeof message === 'string') {
       answer(app, log, message);
     } else {
       void app.close().finally(() => {

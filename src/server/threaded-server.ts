@@ -20,7 +20,7 @@ import { authenticatorFor } from './auth-mode.js';
 import type { Authenticator } from './auth.js';
 import type { ServeConfig } from './stemma-server.js';
 import type { AuthOutcome, FromAppThread, ToAppThread } from './thread-messages.js';
-import { asBuffer } from './thread-messages.js';
+import { decodeResponse, encodeRequest } from './thread-messages.js';
 
 /** What can cross to the application thread: everything but objects with behaviour (its logger is its own). */
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
@@ -54,6 +54,13 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
 
   const ready = new Promise<AuthMode>((resolve, reject) => {
     worker.on('message', (message: FromAppThread) => {
+      if (typeof message === 'string') {
+        const { id, response } = decodeResponse(message);
+        const done = pending.get(id);
+        pending.delete(id);
+        done?.(response);
+        return;
+      }
       switch (message.type) {
         case 'ready':
           resolve(message.authMode);
@@ -61,13 +68,6 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
         case 'failed':
           reject(new Error(message.message));
           break;
-        case 'response': {
-          const { id, response } = message;
-          const done = pending.get(id);
-          pending.delete(id);
-          done?.({ ...response, body: typeof response.body === 'string' ? response.body : asBuffer(response.body) });
-          break;
-        }
         case 'closed':
           closed?.();
           break;
@@ -99,7 +99,7 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     return new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      worker.postMessage({ type: 'request', id, request, auth } satisfies ToAppThread);
+      worker.postMessage(encodeRequest({ id, request, auth }) satisfies ToAppThread);
     });
   };
 

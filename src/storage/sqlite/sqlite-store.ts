@@ -64,13 +64,22 @@ interface Waiter {
   fail(e: unknown): void;
 }
 
-function connect(path: string): Db {
+/**
+ * Page cache sizes. The reader's is large, for lineage and search queries over big graphs. The
+ * writer's is small: each COMMIT walks the writer's page cache, and with 64 MiB cached a commit
+ * took 40% longer (170 against 120 µs for eight transactions); the pages its writes touch are few
+ * and stay cached, and the rest are in the OS page cache.
+ */
+const READER_CACHE_KIB = 65_536;
+const WRITER_CACHE_KIB = 8_192;
+
+function connect(path: string, cacheKiB: number): Db {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Savepoint journals (one per transaction in a group commit) stay in memory, not in temp files.
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${cacheKiB}`);
   db.pragma('busy_timeout = 5000');
   return db;
 }
@@ -118,11 +127,11 @@ export class SqliteStore implements Store {
     const lock = acquireProcessLock(options.path);
     let writer: Db | undefined;
     try {
-      writer = connect(options.path);
+      writer = connect(options.path, WRITER_CACHE_KIB);
       migrate(writer, SQLITE_MIGRATIONS, options.path);
       checkAfterCrash(writer, options.path, options.onRecovery);
       writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-      const reader = connect(options.path);
+      const reader = connect(options.path, READER_CACHE_KIB);
       reader.pragma('query_only = ON');
       const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
       const lineage = new SqliteLineageIndex(
