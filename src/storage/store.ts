@@ -120,7 +120,7 @@ export interface StoreReader extends LineageGraph {
    * Lineage-group grants made by or to the scope's account in its region, oldest first (ties by
    * owner, then grantee).
    */
-  listLineageShares(scope: Scope): Promise<LineageShareRecord[]>;
+  listLineageShares(scope: Scope): Promise<readonly LineageShareRecord[]>;
   /**
    * Pairs of artifacts with the same id (the same source) in two accounts of one region: each
    * `a` in `accountA`, its twin `b` in `accountB`.

@@ -68,4 +68,49 @@ describe('SqliteStore', () => {
     expect(ids).toEqual(SQLITE_MIGRATIONS.map((m) => m.id));
     expect(table).toBeDefined();
   });
+  describe('remembers lineage groups and shares on the writer only while they are committed', () => {
+    const scope = { account: '111111111111', region: 'us-east-1' };
+    const user = { IamIdentity: { PrincipalId: 'test' } };
+    const share = { ownerAccount: '222222222222', region: 'us-east-1', granteeAccount: scope.account, grantedAt: 1, grantedBy: user };
+    const failing = new Error('the transaction fails after its writes');
+
+    it('sees a grant and a revoke in the next transaction after the shares were read', async () => {
+      const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
+      expect(await store.transaction((tx) => tx.listLineageShares(scope))).toEqual([]);
+      await store.transaction((tx) => tx.grantLineageShare(share));
+      expect(await store.transaction((tx) => tx.listLineageShares(scope))).toEqual([share]);
+      await store.transaction((tx) => tx.revokeLineageShare({ account: share.ownerAccount, region: share.region }, scope.account));
+      expect(await store.transaction((tx) => tx.listLineageShares(scope))).toEqual([]);
+      await store.close();
+    });
+
+    it('forgets a grant that was read and then rolled back', async () => {
+      const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.grantLineageShare(share);
+          expect(await tx.listLineageShares(scope)).toEqual([share]);
+          throw failing;
+        }),
+      ).rejects.toBe(failing);
+      expect(await store.transaction((tx) => tx.listLineageShares(scope))).toEqual([]);
+      await store.close();
+    });
+
+    it('creates the lineage group again when the transaction that created it rolled back', async () => {
+      const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.ensureLineageGroup(scope, 'g', 1, user);
+          await tx.ensureLineageGroup(scope, 'g', 1, user);
+          throw failing;
+        }),
+      ).rejects.toBe(failing);
+      expect(await store.read((r) => r.getLineageGroup(scope, 'g'))).toBeUndefined();
+      await store.transaction((tx) => tx.ensureLineageGroup(scope, 'g', 2, user));
+      await store.transaction((tx) => tx.ensureLineageGroup(scope, 'g', 3, user));
+      expect(await store.read((r) => r.getLineageGroup(scope, 'g'))).toMatchObject({ createdAt: 2 });
+      await store.close();
+    });
+  });
 });

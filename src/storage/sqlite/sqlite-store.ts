@@ -32,6 +32,7 @@ import { pendingMigrations } from '../migrations.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
+import { WriterCache } from './writer-cache.js';
 import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
 import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
 
@@ -66,12 +67,15 @@ interface Waiter {
 
 /**
  * Page cache sizes. The reader's is large, for lineage and search queries over big graphs. The
- * writer's is small: each COMMIT walks the writer's page cache, and with 64 MiB cached a commit
- * took 40% longer (170 against 120 µs for eight transactions); the pages its writes touch are few
- * and stay cached, and the rest are in the OS page cache.
+ * writer's is small on purpose: when a b-tree page splits, SQLite parks a page under the number of
+ * the lock-byte page (1 GiB into the file), and the next COMMIT then truncates the cache by scanning
+ * its whole hash table, a cost that grows with the pages cached. Splits happen in most batches of
+ * random-key index inserts; with 64 MiB cached a commit of eight transactions took 170 µs, with
+ * 2 MiB about 120 µs. The pages a write touches are few, and the rest are in the OS page cache.
  */
 const READER_CACHE_KIB = 65_536;
-const WRITER_CACHE_KIB = 8_192;
+const WRITER_CACHE_KIB = 2_048;
+const IMPORT_CACHE_KIB = 262_144;
 
 function connect(path: string, cacheKiB: number): Db {
   const db = new Database(path);
@@ -91,6 +95,7 @@ export class SqliteStore implements Store {
   private readonly writer: Db;
   private readonly reader: Db;
   private readonly writeTx: SqliteTx;
+  private readonly writerCache = new WriterCache();
   private readonly readTx: SqliteTx;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
@@ -109,8 +114,8 @@ export class SqliteStore implements Store {
     this.writer = writer;
     this.reader = reader;
     this.lineage = lineage;
-    this.writeTx = new SqliteTx(writer);
-    this.readTx = new SqliteTx(reader, (r) => lineage.graphFor(r));
+    this.writeTx = new SqliteTx(writer, { cache: this.writerCache });
+    this.readTx = new SqliteTx(reader, { indexedGraph: (r) => lineage.graphFor(r) });
     this.control = {
       begin: writer.prepare('BEGIN IMMEDIATE'),
       commit: writer.prepare('COMMIT'),
@@ -165,6 +170,7 @@ export class SqliteStore implements Store {
             // reported at once: nothing of it will ever be committed.
             this.control.rollbackTo.run();
             this.control.release.run();
+            this.writerCache.forgetAll();
             reject(coerceError(e));
           }
         })
@@ -226,13 +232,21 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
     return this.writes.run(() => {
       this.commitBatch();
-      return Promise.resolve(
-        this.writer.transaction(() => {
-          const value = fn(this.writer);
-          resetLineageLog(this.writer);
-          return value;
-        })(),
-      );
+      // An import writes its rows directly; nothing the writer remembers can be trusted after it.
+      this.writerCache.forgetAll();
+      // An import touches far more pages than a request: it gets a large cache while it runs.
+      this.writer.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+      try {
+        return Promise.resolve(
+          this.writer.transaction(() => {
+            const value = fn(this.writer);
+            resetLineageLog(this.writer);
+            return value;
+          })(),
+        );
+      } finally {
+        this.writer.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+      }
     });
   }
 
@@ -261,6 +275,7 @@ export class SqliteStore implements Store {
       this.control.commit.run();
     } catch (e) {
       if (this.writer.inTransaction) this.control.rollback.run();
+      this.writerCache.forgetAll();
       for (const waiter of batch) waiter.fail(e);
       return;
     }

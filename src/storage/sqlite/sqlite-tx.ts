@@ -51,6 +51,7 @@ import type { DbMetric } from '../sql/metric-rows.js';
 import { toMetricSummary } from '../sql/metric-rows.js';
 import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './sqlite-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './sqlite-rows.js';
+import type { WriterCache } from './writer-cache.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -59,14 +60,20 @@ export class SqliteTx implements StoreTx {
   private readonly statements = new Map<string, Statement>();
   private readonly db: Database;
   private readonly indexedGraph: ((reader: SqliteTx) => LineageGraph | undefined) | undefined;
+  private readonly cache: WriterCache | undefined;
 
   /**
-   * @param indexedGraph for the reader connection: the in-memory lineage index brought up to this
-   *   read's snapshot, when one is ready (sqlite/lineage-sync.ts).
+   * @param options.indexedGraph for the reader connection: the in-memory lineage index brought up
+   *   to this read's snapshot, when one is ready (sqlite/lineage-sync.ts).
+   * @param options.cache for the writer connection only (writer-cache.ts).
    */
-  constructor(db: Database, indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined) {
+  constructor(
+    db: Database,
+    options: { indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined; cache?: WriterCache } = {},
+  ) {
     this.db = db;
-    this.indexedGraph = indexedGraph;
+    this.indexedGraph = options.indexedGraph;
+    this.cache = options.cache;
   }
 
   /** Runs a read-only statement of the lineage index's own (its change log) on this connection. */
@@ -213,12 +220,16 @@ export class SqliteTx implements StoreTx {
     return Promise.resolve(rows.map(toLineageGroupRecord));
   }
 
-  listLineageShares(scope: Scope): Promise<LineageShareRecord[]> {
+  listLineageShares(scope: Scope): Promise<readonly LineageShareRecord[]> {
+    const cached = this.cache?.sharesOf(scope.account, scope.region);
+    if (cached) return Promise.resolve(cached);
     const rows = this.stmt(
       `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
        ORDER BY granted_at, owner_account, grantee_account`,
     ).all(scope.region, scope.account, scope.account) as DbLineageShare[];
-    return Promise.resolve(rows.map(toLineageShareRecord));
+    const shares = rows.map(toLineageShareRecord);
+    this.cache?.rememberShares(scope.account, scope.region, shares);
+    return Promise.resolve(shares);
   }
 
   artifactTwins(region: string, accountA: string, accountB: string): Promise<{ a: EntityRef; b: EntityRef }[]> {
@@ -342,6 +353,7 @@ export class SqliteTx implements StoreTx {
   }
 
   grantLineageShare(share: LineageShareRecord): Promise<boolean> {
+    this.cache?.forgetShares();
     const r = this.run(
       `INSERT INTO lineage_shares (region, owner_account, grantee_account, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (region, owner_account, grantee_account) DO NOTHING`,
@@ -351,6 +363,7 @@ export class SqliteTx implements StoreTx {
   }
 
   revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean> {
+    this.cache?.forgetShares();
     const r = this.run('DELETE FROM lineage_shares WHERE region = ? AND owner_account = ? AND grantee_account = ?', [
       owner.region,
       owner.account,
@@ -360,7 +373,8 @@ export class SqliteTx implements StoreTx {
   }
 
   ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void> {
-    this.run(
+    if (this.cache?.hasGroup(scope.account, scope.region, name)) return Promise.resolve();
+    const r = this.run(
       `INSERT INTO lineage_groups (account, region, name, arn, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account, region, name) DO NOTHING`,
       [
@@ -372,6 +386,9 @@ export class SqliteTx implements StoreTx {
         JSON.stringify(createdBy),
       ],
     );
+    // Remembered only once found already there, so a group this transaction inserted is not
+    // remembered before it has been committed (a rollback forgets the rest: writer-cache.ts).
+    if (r.changes === 0) this.cache?.rememberGroup(scope.account, scope.region, name);
     return Promise.resolve();
   }
 
