@@ -1,8 +1,10 @@
 /**
  * Ingest benchmark (DESIGN §9: at least 10,000 Create and AddAssociation requests/s over HTTP with
- * keep-alive and 8 concurrent clients). The same mixed workload is also run against three
- * baselines in this run: the HTTP stack alone (GET /ping), the API in-process without HTTP, and the
- * bare store writes without validation or protocol. Then the same HTTP workload and store writes
+ * keep-alive and 8 concurrent clients). The same mixed workload is also run against baselines in
+ * this run: twice as many clients (eight clients that each wait for their answer leave the server
+ * idle between a batch's COMMIT and the next requests, so this shows how much of the gap to
+ * capacity is latency), the API on the socket thread, the HTTP stack alone (GET /ping), the API
+ * in-process without HTTP, and the bare store writes without validation or protocol. Then the same HTTP workload and store writes
  * run on PostgreSQL: a throwaway cluster from the machine's binaries, with PostgreSQL's durable
  * defaults (fsync, synchronous commit), on the same machine as the server and the clients.
  */
@@ -78,9 +80,13 @@ function serialize(url: string, calls: readonly Call[]): Buffer[] {
  * Runs the mixed workload (or GET /ping) with one lean keep-alive client per list. Requests are
  * built and serialized before the clock starts, so the figures measure the server.
  */
-export async function runHttp(url: string | readonly string[], perClient: (client: number) => Call[] | 'ping'): Promise<Summary & { errors: number }> {
+export async function runHttp(
+  url: string | readonly string[],
+  perClient: (client: number) => Call[] | 'ping',
+  clients = CLIENTS,
+): Promise<Summary & { errors: number }> {
   const urls = typeof url === 'string' ? [url] : url;
-  const requests = Array.from({ length: CLIENTS }, (_, client) => {
+  const requests = Array.from({ length: clients }, (_, client) => {
     const target = urls[client % urls.length] as string;
     const { hostname, port } = new URL(target);
     const calls = perClient(client);
@@ -178,6 +184,8 @@ async function runOnPostgres(perClient: number, storeWrites: number): Promise<Po
 
 interface SqliteResults {
   readonly http: Summary & { errors: number };
+  /** The same requests from twice as many clients: how far 8 clients are from the server's capacity. */
+  readonly doubleClients: Summary & { errors: number };
   /** The same server with the API on the socket thread (`--single-thread`). */
   readonly singleThread: Summary & { errors: number };
   readonly ping: Summary;
@@ -204,11 +212,12 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
     await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
     const ping = await runHttp(server.url, () => 'ping');
     const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+    const doubleClients = await runHttp(server.url, (c) => workload(c, Math.ceil(perClient / 2), 'double'), 2 * CLIENTS);
     const singleThread = await runSingleThreaded(perClient);
     const inProcessCalls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc')).flat();
     const inProcess = await runInProcess(inProcessCalls);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    return { http, singleThread, ping, inProcess, storeOnly };
+    return { http, doubleClients, singleThread, ping, inProcess, storeOnly };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -217,7 +226,7 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
 
 export async function ingestBenchmark(options: { requests: number }): Promise<string> {
   const perClient = Math.ceil(options.requests / CLIENTS);
-  const { http, singleThread, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
+  const { http, doubleClients, singleThread, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
   // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
   const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
   const row = (name: string, s: Summary, extra = ''): string[] => [
@@ -229,6 +238,7 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
     ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
     [
       row('HTTP, mixed workload (SQLite)', http, `${target(http)}; ${http.errors} non-200`),
+      row(`baseline: same, ${2 * CLIENTS} clients`, doubleClients, `${CLIENTS} clients = ${fmt.ratio(http.perSecond / doubleClients.perSecond)} of this; ${doubleClients.errors} non-200`),
       row('baseline: same, API on the socket thread', singleThread, `threaded = ${fmt.ratio(http.perSecond / singleThread.perSecond)} of this; ${singleThread.errors} non-200`),
       row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),
       row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
