@@ -191,11 +191,20 @@ describe('strict mode: refused requests', () => {
     const missing = await server.raw('SageMaker.CreateArtifact', body);
     expect(missing.status).toBe(403);
     expect(missing.json).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
     const cases: [Record<string, string>, string][] = [
       [{ authorization: 'Basic dXNlcjpwYXNz' }, 'AWS4-HMAC-SHA256'],
       [{ authorization: 'AWS4-HMAC-SHA256 Credential=AKIAALICE00000000001/20261121/us-east-1' }, 'Credential'],
       [{ authorization: `AWS4-HMAC-SHA256 Credential=${alice.accessKeyId}/20261121/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date` }, 'Signature'],
       [{ authorization: `AWS4-HMAC-SHA256 Credential=${alice.accessKeyId}/20261121/us-east-1/sagemaker/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` }, 'X-Amz-Date'],
+      // A signed header the request lacks, named like a property every object inherits.
+      [
+        {
+          authorization: `AWS4-HMAC-SHA256 Credential=${alice.accessKeyId}/${amzDate.slice(0, 8)}/us-east-1/sagemaker/aws4_request, SignedHeaders=constructor;host;x-amz-date, Signature=${'0'.repeat(64)}`,
+          'x-amz-date': amzDate,
+        },
+        "'constructor'",
+      ],
     ];
     for (const [headers, mentions] of cases) {
       const res = await server.raw('SageMaker.CreateArtifact', body, headers);

@@ -101,8 +101,9 @@ export function strictAuthenticator(options: StrictAuthOptions): Authenticator {
   async function expectedSignature(key: AccessKey, request: HttpRequest, signed: readonly string[], signingDate: number, region: string, bodyHash: string): Promise<string> {
     const headers: Record<string, string> = {};
     for (const name of signed) {
-      const value = request.headers[name];
-      if (value === undefined) throw incomplete(`Authorization header lists '${name.slice(0, 64)}' in SignedHeaders, but the request has no such header.`);
+      // Own properties only: a signed-header name such as "constructor" must not find Object's.
+      const value = Object.hasOwn(request.headers, name) ? request.headers[name] : undefined;
+      if (typeof value !== 'string') throw incomplete(`Authorization header lists '${name.slice(0, 64)}' in SignedHeaders, but the request has no such header.`);
       headers[name] = value;
     }
     // The payload hash is always the one of the bytes received; a signed x-amz-content-sha256 has
