@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { authBenchmark } from './auth.js';
 import { ingestBenchmark } from './ingest.js';
+import { threadsBenchmark } from './threads.js';
 import { queryBenchmark } from './query.js';
 import { postgresQueryBenchmark } from './query-postgres.js';
 import { replicasBenchmark } from './replicas.js';
@@ -29,6 +30,8 @@ const SUITES: Record<string, () => Promise<string>> = {
       seed: Number(process.env['BENCH_SEED'] ?? 1),
       iterations: Number(process.env['BENCH_ITERATIONS'] ?? 300),
     }),
+  threads: () =>
+    threadsBenchmark({ roundTrips: Number(process.env['BENCH_ROUND_TRIPS'] ?? 200_000) }),
   replicas: () => replicasBenchmark({ requests: Number(process.env['BENCH_REPLICA_REQUESTS'] ?? 40_000) }),
   search: () =>
     searchBenchmark({

@@ -65,25 +65,13 @@ interface Waiter {
   fail(e: unknown): void;
 }
 
-/**
- * Page cache sizes. The reader's is large, for lineage and search queries over big graphs. The
- * writer's is small on purpose: when a b-tree page splits, SQLite parks a page under the number of
- * the lock-byte page (1 GiB into the file), and the next COMMIT then truncates the cache by scanning
- * its whole hash table, a cost that grows with the pages cached. Splits happen in most batches of
- * random-key index inserts; with 64 MiB cached a commit of eight transactions took 170 µs, with
- * 2 MiB about 120 µs. The pages a write touches are few, and the rest are in the OS page cache.
- */
-const READER_CACHE_KIB = 65_536;
-const WRITER_CACHE_KIB = 2_048;
-const IMPORT_CACHE_KIB = 262_144;
-
-function connect(path: string, cacheKiB: number): Db {
+function connect(path: string): Db {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Savepoint journals (one per transaction in a group commit) stay in memory, not in temp files.
   db.pragma('temp_store = MEMORY');
-  db.pragma(`cache_size = -${cacheKiB}`);
+  db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
   return db;
 }
@@ -132,11 +120,11 @@ export class SqliteStore implements Store {
     const lock = acquireProcessLock(options.path);
     let writer: Db | undefined;
     try {
-      writer = connect(options.path, WRITER_CACHE_KIB);
+      writer = connect(options.path);
       migrate(writer, SQLITE_MIGRATIONS, options.path);
       checkAfterCrash(writer, options.path, options.onRecovery);
       writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-      const reader = connect(options.path, READER_CACHE_KIB);
+      const reader = connect(options.path);
       reader.pragma('query_only = ON');
       const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
       const lineage = new SqliteLineageIndex(
@@ -234,19 +222,13 @@ export class SqliteStore implements Store {
       this.commitBatch();
       // An import writes its rows directly; nothing the writer remembers can be trusted after it.
       this.writerCache.forgetAll();
-      // An import touches far more pages than a request: it gets a large cache while it runs.
-      this.writer.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-      try {
-        return Promise.resolve(
-          this.writer.transaction(() => {
-            const value = fn(this.writer);
-            resetLineageLog(this.writer);
-            return value;
-          })(),
-        );
-      } finally {
-        this.writer.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
-      }
+      return Promise.resolve(
+        this.writer.transaction(() => {
+          const value = fn(this.writer);
+          resetLineageLog(this.writer);
+          return value;
+        })(),
+      );
     });
   }
 
