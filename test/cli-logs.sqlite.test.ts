@@ -8,7 +8,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CreateProcessingJobCommand, CreateTrainingJobCommand, DescribeProcessingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJob, followLog } from '../src/cli/commands/logs.js';
-import { connect } from '../src/sdk/session.js';
+import { openTarget } from '../src/cli/target.js';
 import type { ServeProcess } from './cli-process.js';
 import { runStemma, spawnServe, waitForExit } from './cli-process.js';
 import { tempDir } from './harness.js';
@@ -101,12 +101,12 @@ describe('stemma logs', () => {
   it('follows a running job until it ends, printing each part of the log once', async () => {
     const gate = join(data, 'gate-follow');
     await sm.send(new CreateTrainingJobCommand(gatedTraining('follow-1', gate)));
-    const session = connect({ endpoint: serve.url, maxAttempts: 1 });
+    const target = await openTarget({ endpoint: serve.url });
     try {
-      const job = await findJob(session, 'follow-1');
+      const job = await findJob(target.session, 'follow-1');
       expect(job.kind).toBe('training');
       const chunks: string[] = [];
-      const end = await followLog(session, serve.url, job, {
+      const end = await followLog(target, job, {
         intervalMs: 20,
         write: (chunk) => chunks.push(chunk.toString('utf8')),
         // The job waits at its gate until the follower has printed its first line.
@@ -119,7 +119,7 @@ describe('stemma logs', () => {
       expect(chunks.join('')).toBe('before the gate\nafter the gate\n');
       expect(chunks[0]).not.toContain('after the gate');
     } finally {
-      session.client.destroy();
+      await target.close();
     }
   });
 

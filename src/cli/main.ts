@@ -317,13 +317,13 @@ function addClientCommands(program: Command): void {
     .option('--follow', 'keep printing as the job writes, until it completes, fails or stops (exit code 1 if it failed)', false)
     .option('--interval <ms>', 'with --follow: how often to poll', (v) => positive(v), 1000)
     .action(async (ref: string, o: TargetOptions & { kind?: JobKindName; follow: boolean; interval: number }) => {
-      await withTarget(o, async ({ session, url }) => {
-        const job = await findJob(session, ref, o.kind);
+      await withTarget(o, async (target) => {
+        const job = await findJob(target.session, ref, o.kind);
         if (!o.follow) {
-          process.stdout.write(await readLog(session, url, job));
+          process.stdout.write(await readLog(target, job));
           return;
         }
-        const end = await followLog(session, url, job, { intervalMs: o.interval, write: (chunk) => process.stdout.write(chunk) });
+        const end = await followLog(target, job, { intervalMs: o.interval, write: (chunk) => process.stdout.write(chunk) });
         if (end.status === 'Failed') throw new UserError(`The ${jobLabel(job)} failed: ${end.failureReason ?? 'no reason given'}`);
         process.stderr.write(`The ${jobLabel(job)} is ${end.status}.\n`);
       });

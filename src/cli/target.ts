@@ -9,7 +9,6 @@ import type { LineageSession } from '../sdk/session.js';
 import type { SignedRequestInit } from './signed-fetch.js';
 import { signedFetch } from './signed-fetch.js';
 import { silentLogger } from '../server/log.js';
-import { startStemma } from '../server/stemma-server.js';
 import { cliCredentials } from './credentials.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
@@ -32,6 +31,9 @@ export interface Target {
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   if (options.data !== undefined) {
+    // Loaded only here: the store, API and jobs are the bulk of the CLI's start-up, and a command
+    // against a running server (or `serve` itself) does not need them on this thread.
+    const { startStemma } = await import('../server/stemma-server.js');
     const running = await startStemma({ dataDir: options.data, host: '127.0.0.1', port: 0, quotas: SAGEMAKER_QUOTAS, insecure: false, log: silentLogger });
     const session = connect({ endpoint: running.url, region: options.region, maxAttempts: 1 });
     return {

@@ -10,7 +10,7 @@ import { isServiceError } from '../../sdk/errors.js';
 import type { LineageSession } from '../../sdk/session.js';
 import { UserError } from '../resolve.js';
 import { restError } from '../rest-error.js';
-import { signedFetch } from '../signed-fetch.js';
+import type { Target } from '../target.js';
 
 export const JOB_KINDS = ['training', 'processing', 'transform'] as const;
 export type JobKindName = (typeof JOB_KINDS)[number];
@@ -20,45 +20,24 @@ interface JobState {
   readonly failureReason?: string;
 }
 
-interface KindInfo {
-  /** As in messages: "training job". */
-  readonly label: string;
-  /** The ARN resource type, e.g. `training-job`. */
-  readonly arnKind: string;
-  /** The `/api/v1/jobs/{collection}` segment. */
-  readonly collection: string;
-  describe(session: LineageSession, name: string): Promise<JobState>;
-}
-
-const KINDS: Readonly<Record<JobKindName, KindInfo>> = {
-  training: {
-    label: 'training job',
-    arnKind: 'training-job',
-    collection: 'training-jobs',
-    describe: async (s, name) => {
-      const d = await s.client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-      return { status: d.TrainingJobStatus ?? 'InProgress', failureReason: d.FailureReason };
-    },
+/** How each kind's Describe reads; its label, ARN type and REST collection follow from its name. */
+const DESCRIBE: Readonly<Record<JobKindName, (session: LineageSession, name: string) => Promise<JobState>>> = {
+  training: async (s, name) => {
+    const d = await s.client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return { status: d.TrainingJobStatus ?? 'InProgress', failureReason: d.FailureReason };
   },
-  processing: {
-    label: 'processing job',
-    arnKind: 'processing-job',
-    collection: 'processing-jobs',
-    describe: async (s, name) => {
-      const d = await s.client.send(new DescribeProcessingJobCommand({ ProcessingJobName: name }));
-      return { status: d.ProcessingJobStatus ?? 'InProgress', failureReason: d.FailureReason };
-    },
+  processing: async (s, name) => {
+    const d = await s.client.send(new DescribeProcessingJobCommand({ ProcessingJobName: name }));
+    return { status: d.ProcessingJobStatus ?? 'InProgress', failureReason: d.FailureReason };
   },
-  transform: {
-    label: 'transform job',
-    arnKind: 'transform-job',
-    collection: 'transform-jobs',
-    describe: async (s, name) => {
-      const d = await s.client.send(new DescribeTransformJobCommand({ TransformJobName: name }));
-      return { status: d.TransformJobStatus ?? 'InProgress', failureReason: d.FailureReason };
-    },
+  transform: async (s, name) => {
+    const d = await s.client.send(new DescribeTransformJobCommand({ TransformJobName: name }));
+    return { status: d.TransformJobStatus ?? 'InProgress', failureReason: d.FailureReason };
   },
 };
+
+/** As in messages: "training job". */
+const labelOf = (kind: JobKindName): string => `${kind} job`;
 
 const TERMINAL = new Set(['Completed', 'Failed', 'Stopped']);
 
@@ -70,7 +49,7 @@ export interface FoundJob {
 
 async function describeIfExists(session: LineageSession, kind: JobKindName, name: string): Promise<JobState | undefined> {
   try {
-    return await KINDS[kind].describe(session, name);
+    return await DESCRIBE[kind](session, name);
   } catch (e) {
     // A name that breaks a kind's name pattern cannot be a job of that kind either.
     if (isServiceError(e, 'ResourceNotFound') || isServiceError(e, 'ValidationException')) return undefined;
@@ -88,7 +67,7 @@ export async function findJob(session: LineageSession, ref: string, kind?: JobKi
   let kinds: readonly JobKindName[] = kind === undefined ? JOB_KINDS : [kind];
   const arn = parseArn(ref);
   if (arn) {
-    const byArn = JOB_KINDS.find((k) => KINDS[k].arnKind === arn.kind);
+    const byArn = JOB_KINDS.find((k) => `${k}-job` === arn.kind);
     if (byArn === undefined || (kind !== undefined && kind !== byArn)) throw new UserError(`${ref} is not the ARN of a ${kind === undefined ? 'training, processing or transform' : kind} job.`);
     name = arn.name;
     kinds = [byArn];
@@ -98,17 +77,17 @@ export async function findJob(session: LineageSession, ref: string, kind?: JobKi
   const [first, second] = found;
   if (first === undefined) throw new UserError(`No ${joinOr(kinds)} job named ${name}.`);
   if (second !== undefined) {
-    throw new UserError(`${name} names a ${joinOr(found.map((f) => KINDS[f.kind].label))}: pass ${joinOr(found.map((f) => `--kind ${f.kind}`))}.`);
+    throw new UserError(`${name} names a ${joinOr(found.map((f) => labelOf(f.kind)))}: pass ${joinOr(found.map((f) => `--kind ${f.kind}`))}.`);
   }
   return first;
 }
 
 /** The job's whole log so far. */
-export async function readLog(session: LineageSession, url: string, job: { kind: JobKindName; name: string }): Promise<Buffer> {
-  const res = await signedFetch(session, new URL(`/api/v1/jobs/${KINDS[job.kind].collection}/${encodeURIComponent(job.name)}/logs`, url));
+export async function readLog(target: Target, job: { kind: JobKindName; name: string }): Promise<Buffer> {
+  const res = await target.rest(`/api/v1/jobs/${job.kind}-jobs/${encodeURIComponent(job.name)}/logs`);
   const body = Buffer.from(await res.arrayBuffer());
   if (res.status === 200) return body;
-  throw restError(res.status, body.toString('utf8'), `Cannot read the logs of ${KINDS[job.kind].label} ${job.name}`);
+  throw restError(res.status, body.toString('utf8'), `Cannot read the logs of ${jobLabel(job)}`);
 }
 
 export interface FollowOptions {
@@ -121,21 +100,21 @@ export interface FollowOptions {
  * Prints the log as it grows until the job ends, then what it wrote last. The state is read before
  * the log, so the log read after seeing a terminal state is complete. Answers the final state.
  */
-export async function followLog(session: LineageSession, url: string, job: FoundJob, options: FollowOptions): Promise<JobState> {
+export async function followLog(target: Target, job: FoundJob, options: FollowOptions): Promise<JobState> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let printed = 0;
   let state = job.state;
   for (;;) {
-    const log = await readLog(session, url, job);
+    const log = await readLog(target, job);
     // The log only grows; print what is new since the last read.
     if (log.length > printed) options.write(log.subarray(printed));
     printed = Math.max(printed, log.length);
     if (TERMINAL.has(state.status)) return state;
     await sleep(options.intervalMs);
-    state = await KINDS[job.kind].describe(session, job.name);
+    state = await DESCRIBE[job.kind](target.session, job.name);
   }
 }
 
-export function jobLabel(job: FoundJob): string {
-  return `${KINDS[job.kind].label} ${job.name}`;
+export function jobLabel(job: { kind: JobKindName; name: string }): string {
+  return `${labelOf(job.kind)} ${job.name}`;
 }
