@@ -17,13 +17,12 @@ import type { HttpRequest } from '../src/server/http-types.js';
 import { strictAuthenticator } from '../src/server/strict-auth.js';
 import { systemClock } from '../src/core/clock.js';
 import { httpRequest, runLoad } from './http-load.js';
-import { workload } from './ingest.js';
+import { CLIENTS, runHttp, workload } from './ingest.js';
 import type { Call } from './ingest.js';
 import { startServerProcess } from './serve-process.js';
 import type { Summary } from './stats.js';
 import { fmt, summarize, table } from './stats.js';
 
-const CLIENTS = 8;
 // The ingest workload's ARNs name account 000000000000, so the bench key acts in that account.
 const KEY = { accessKeyId: 'AKIABENCH00000000001', secretAccessKey: 'bench-secret', account: '000000000000', identity: 'bench' };
 const UNVERIFIED_AUTH = `AWS4-HMAC-SHA256 Credential=${KEY.accessKeyId}/20261121/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0`;
@@ -72,11 +71,8 @@ function merged(runs: readonly Raw[]): Summary & { errors: number } {
   return { ...summary, errors: runs.reduce((a, r) => a + r.errors, 0) };
 }
 
-async function runPing(url: string): Promise<Summary> {
-  const { hostname, port } = new URL(url);
-  const ping = httpRequest(hostname, Number(port), 'GET', '/ping', {});
-  const result = await runLoad(url, Array.from({ length: CLIENTS }, () => Array.from({ length: 8000 }, () => ping)));
-  return summarize(result.latenciesMs, result.seconds);
+function runPing(url: string): Promise<Summary> {
+  return runHttp(url, () => 'ping');
 }
 
 interface BenchServer {
@@ -92,7 +88,7 @@ async function startServer(dir: string, strict: boolean): Promise<BenchServer> {
 
 /** `authenticate()` alone, on the same signed DescribeArtifact request, `n` times. */
 async function authenticateCost(auth: Authenticator, n: number): Promise<Summary> {
-  const call = workload(0, 3, 'auth')[2] as Call;
+  const call = workload(0, 3, 'auth').find((c) => c.op === 'DescribeArtifact') as Call;
   const host = '127.0.0.1:8080';
   const headers = { ...(await signedHeaders(host, call)), host };
   const request: HttpRequest = { method: 'POST', path: '/', headers, body: Buffer.from(call.body) };

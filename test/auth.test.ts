@@ -124,8 +124,10 @@ describe('strict mode: accepted requests', () => {
       await sm.send(new DescribeModelPackageCommand({ ModelPackageName: pkg.ModelPackageArn })),
     ];
     for (const d of described) expect(d.CreatedBy).toEqual(bobIdentity);
-    // Alice, in another account, does not see Bob's context.
-    expect((await server.client().send(new ListContextsCommand({}))).ContextSummaries).toEqual([]);
+    // Alice, in another account but the same region, does not see Bob's context.
+    const alicesView = server.client({ region: 'eu-west-1' });
+    expect((await alicesView.send(new ListContextsCommand({}))).ContextSummaries).toEqual([]);
+    await expect(alicesView.send(new DescribeContextCommand({ ContextName: 'prod' }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './harness.js';
 import { STEMMA_BIN, runStemma, spawnServe, waitForExit } from './cli-process.js';
@@ -95,11 +96,24 @@ describe('stemma CLI', () => {
     expect(html).toContain('train (s3://cli/train.csv)');
   });
 
+  /** A loopback port nothing listens on. */
+  const closedPort = (): Promise<number> =>
+    new Promise((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+
   it('fails with one clear line and a non-zero exit code', async () => {
     const down = await runStemma(['ls', 'artifacts', '--endpoint', 'http://127.0.0.1:9']);
     expect(down.code).not.toBe(0);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
     expect(down.stderr).toMatch(/^stemma: Cannot reach the Stemma server/);
+    // The same for the commands that use Stemma's own /api/v1 routes (fetch refuses port 9 itself).
+    const downRest = await runStemma(['share', 'ls', '--endpoint', `http://127.0.0.1:${await closedPort()}`]);
+    expect(downRest.code).not.toBe(0);
+    expect(downRest.stderr).toMatch(/^stemma: Cannot reach the Stemma server/);
     const missing = await runStemma(['query', 'no-such-thing', '--data', data]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("stemma: No artifact, action or context is called or sourced from 'no-such-thing'. Give an ARN, a source URI or a name.\n");

@@ -363,8 +363,9 @@ function positive(text: string): number {
 export function errorLine(e: unknown): string {
   if (e instanceof SageMakerServiceException) return `${e.name}: ${e.message}`;
   if (e instanceof UserError) return e.message;
-  const err = e as { code?: string; message?: string };
-  if (err.code === 'ECONNREFUSED') return `Cannot reach the Stemma server (${err.message ?? 'connection refused'}). Start one with \`stemma serve\`, or pass --endpoint or --data.`;
+  const err = e as { code?: string; message?: string; cause?: { code?: string } };
+  // The SDK reports the socket's error itself; fetch (the /api/v1 commands) wraps it as the cause.
+  if (err.code === 'ECONNREFUSED' || err.cause?.code === 'ECONNREFUSED') return `Cannot reach the Stemma server (${err.message ?? 'connection refused'}). Start one with \`stemma serve\`, or pass --endpoint or --data.`;
   return err.message ?? String(e);
 }
 
