@@ -85,8 +85,11 @@ export class FsBucketStore implements BucketStore {
     let names: string[];
     try {
       names = await readdir(join(this.root, bucket));
-    } catch {
-      return [];
+    } catch (e) {
+      // No bucket directory yet is an empty listing; anything else (permissions) is a real failure.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw e;
     }
     return names
       .filter((f) => !f.endsWith(PARTIAL))

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ describe('the S3 object store', () => {
   it('reports an endpoint nothing listens on as unavailable', async () => {
     const store = storeOn('http://127.0.0.1:9');
     await expect(store.list('s3://data/')).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringContaining('Cannot reach S3 endpoint http://127.0.0.1:9') as unknown });
+  });
+
+  it('reports a local file it cannot write as that failure, not as the endpoint being unreachable', async () => {
+    await s3.createBucket('local');
+    const store = storeOn(s3.endpoint);
+    await store.put('s3://local/data/sub/a.csv', Buffer.from('a'));
+    const channel = mkdtempSync(join(tmpdir(), 'stemma-s3-local-'));
+    // A regular file stands where the object's subdirectory must be created.
+    writeFileSync(join(channel, 'sub'), '');
+    const failure = store.download('s3://local/data/', channel);
+    await expect(failure).rejects.toMatchObject({ syscall: 'mkdir', path: join(channel, 'sub') });
+    await expect(failure).rejects.not.toMatchObject({ kind: 'unavailable' });
   });
 
   it('reports refused credentials as denied', async () => {

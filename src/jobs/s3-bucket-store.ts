@@ -78,6 +78,8 @@ export class S3BucketStore implements BucketStore {
     try {
       return await work();
     } catch (e) {
+      // A local file that cannot be written (getFile) is this machine's failure, not the endpoint's.
+      if (isLocalFileError(e)) throw e;
       throw this.failure(e, key === undefined ? '' : `s3://${bucket}/${key}`, bucket);
     }
   }
@@ -135,4 +137,10 @@ export class S3BucketStore implements BucketStore {
   close(): void {
     this.client.destroy();
   }
+}
+
+/** A filesystem error names the path it failed on; a socket error names an address instead. */
+function isLocalFileError(e: unknown): boolean {
+  const err = e as { syscall?: unknown; path?: unknown };
+  return typeof err.syscall === 'string' && typeof err.path === 'string';
 }
