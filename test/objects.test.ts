@@ -30,6 +30,10 @@ describe('/api/v1/objects', () => {
     const bad = await fetch(`${server.url}/api/v1/objects/Bad_Bucket/k`, { method: 'PUT', body: 'x' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ __type: 'ValidationException' });
-    expect((await fetch(`${server.url}/api/v1/objects/b-1/k`, { method: 'POST', body: 'x' })).status).toBe(405);
+    const post = await fetch(`${server.url}/api/v1/objects/b-1/k`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('PUT, GET, DELETE');
+    expect(post.headers.get('x-amzn-errortype')).toBe('MethodNotAllowed');
+    expect(await post.json()).toEqual({ __type: 'MethodNotAllowed', message: 'Use PUT, GET, DELETE for /api/v1/objects/b-1/k.' });
   });
 });

@@ -255,7 +255,9 @@ describe('a lineage group shared from one account to another', () => {
     const none = await alice.revoke(bob);
     expect(none.status).toBe(400);
     expect(none.json['__type']).toBe('ResourceNotFound');
-    expect((await sharesCall(server.url, alice.key, 'PATCH' as 'PUT', { account: bob.id })).status).toBe(405);
+    const patch = await sharesCall(server.url, alice.key, 'PATCH' as 'PUT', { account: bob.id });
+    expect(patch.status).toBe(405);
+    expect(patch.json).toEqual({ __type: 'MethodNotAllowed', message: 'Use GET, PUT, POST, DELETE for /api/v1/lineage-group/shares.' });
     expect((await sharesCall(server.url, alice.key, 'GET')).json).toEqual({ Granted: [], Received: [] });
 
     expect((await alice.grant(bob)).status).toBe(201);

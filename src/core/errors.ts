@@ -19,6 +19,16 @@ export class ServiceError extends Error {
   }
 }
 
+/** A `/api/v1` route was asked with a method it does not answer; `allowed` is its Allow header. */
+export class MethodNotAllowed extends ServiceError {
+  readonly allowed: readonly string[];
+
+  constructor(path: string, allowed: readonly string[]) {
+    super('MethodNotAllowed', `Use ${allowed.join(', ')} for ${path.slice(0, 256)}.`, { statusCode: 405 });
+    this.allowed = allowed;
+  }
+}
+
 /** Input broke a constraint of the API model, or a rule such as "already exists". */
 export class ValidationException extends ServiceError {
   constructor(message: string) {

@@ -4,7 +4,7 @@
  * the `x-amzn-ErrorType` header.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
-import { SerializationException, ServiceError, UnknownOperationException } from '../core/errors.js';
+import { MethodNotAllowed, SerializationException, ServiceError, UnknownOperationException } from '../core/errors.js';
 import type { HttpResponse } from './http-types.js';
 
 const SERVICE_PREFIX = 'SageMaker.';
@@ -54,6 +54,7 @@ export function errorResponse(error: ServiceError, requestId: string): HttpRespo
       'content-type': JSON_CONTENT_TYPE,
       'x-amzn-requestid': requestId,
       'x-amzn-errortype': error.code,
+      ...(error instanceof MethodNotAllowed ? { allow: error.allowed.join(', ') } : {}),
     },
     body: JSON.stringify(body),
   };

@@ -6,7 +6,7 @@
  * Stemma to use it.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
  */
-import { ServiceError, ValidationException } from '../../core/errors.js';
+import { MethodNotAllowed, ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
 import type { Caller } from '../auth.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
@@ -18,7 +18,7 @@ export function isInvocationsRoute(path: string): boolean {
 }
 
 export async function handleInvocations(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; caller: Caller }): Promise<HttpResponse> {
-  if (request.method !== 'POST') throw new ServiceError('MethodNotAllowed', `Use POST for ${request.path.slice(0, 256)}.`, { statusCode: 405 });
+  if (request.method !== 'POST') throw new MethodNotAllowed(request.path, ['POST']);
   const encoded = (ROUTE.exec(request.path) as RegExpExecArray)[1] as string;
   let name: string;
   try {

@@ -3,7 +3,7 @@
  * written to stdout and stderr so far, as `text/plain` (SageMaker sends this to CloudWatch Logs).
  * Authenticated like every request; the job must be the caller's.
  */
-import { ServiceError, ValidationException } from '../../core/errors.js';
+import { MethodNotAllowed, ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
 import type { Caller } from '../auth.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
@@ -15,7 +15,7 @@ export function isJobLogsRoute(path: string): boolean {
 }
 
 export async function handleJobLogs(request: HttpRequest, requestId: string, deps: { api: SageMakerApi; caller: Caller }): Promise<HttpResponse> {
-  if (request.method !== 'GET') throw new ServiceError('MethodNotAllowed', `Use GET for ${request.path.slice(0, 256)}.`, { statusCode: 405 });
+  if (request.method !== 'GET') throw new MethodNotAllowed(request.path, ['GET']);
   const [, collection, encoded] = ROUTE.exec(request.path) as unknown as [string, string, string];
   let name: string;
   try {

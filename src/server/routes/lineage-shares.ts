@@ -6,19 +6,13 @@
  * Authenticated like every request; the caller is always the owner of what it grants.
  */
 import type { SageMakerApi } from '../../api/service.js';
+import { MethodNotAllowed } from '../../core/errors.js';
 import type { Caller } from '../auth.js';
 import { parseBody } from '../aws-json.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
+import { restJson } from './rest-json.js';
 
 export const LINEAGE_SHARES_PATH = '/api/v1/lineage-group/shares';
-
-function json(status: number, body: unknown, requestId: string, extra: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-amzn-requestid': requestId, ...extra },
-    body: JSON.stringify(body),
-  };
-}
 
 export async function lineageSharesRoute(
   request: HttpRequest,
@@ -28,20 +22,18 @@ export async function lineageSharesRoute(
   const ctx = { ...deps.caller, requestId };
   switch (request.method) {
     case 'GET':
-      return json(200, await deps.api.extras.listLineageShares(ctx), requestId);
+      return restJson(200, requestId, await deps.api.extras.listLineageShares(ctx));
     case 'PUT':
     case 'POST': {
       const granted = await deps.api.extras.grantLineageShare(parseBody(request.body), ctx);
-      return json(granted.created ? 201 : 200, { Share: granted.share, Created: granted.created, SameAsPairs: granted.sameAsPairs }, requestId);
+      return restJson(granted.created ? 201 : 200, requestId, { Share: granted.share, Created: granted.created, SameAsPairs: granted.sameAsPairs });
     }
     case 'DELETE': {
       const account = new URLSearchParams(request.query ?? '').get('account');
       const body = account !== null ? { account } : parseBody(request.body);
-      return json(200, await deps.api.extras.revokeLineageShare(body, ctx), requestId);
+      return restJson(200, requestId, await deps.api.extras.revokeLineageShare(body, ctx));
     }
     default:
-      return json(405, { __type: 'MethodNotAllowed', message: `Use GET, PUT, POST or DELETE for ${LINEAGE_SHARES_PATH}.` }, requestId, {
-        allow: 'GET, PUT, POST, DELETE',
-      });
+      throw new MethodNotAllowed(LINEAGE_SHARES_PATH, ['GET', 'PUT', 'POST', 'DELETE']);
   }
 }

@@ -8,10 +8,11 @@
  * - `DELETE` removes the object (200 whether or not it existed, as S3 does).
  * Authenticated like every request (by the app, before routing). The key is percent-decoded segment by segment.
  */
-import { ServiceError, ValidationException } from '../../core/errors.js';
+import { MethodNotAllowed, ServiceError, ValidationException } from '../../core/errors.js';
 import { ObjectStoreError } from '../../jobs/object-store.js';
 import type { ObjectStore } from '../../jobs/object-store.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
+import { restJson } from './rest-json.js';
 
 const PREFIX = '/api/v1/objects/';
 
@@ -19,9 +20,6 @@ export function isObjectsRoute(path: string): boolean {
   return path.startsWith(PREFIX);
 }
 
-function json(status: number, requestId: string, body: unknown): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify(body) };
-}
 
 function decode(text: string, path: string): string {
   try {
@@ -68,12 +66,12 @@ export async function handleObjects(
   switch (request.method) {
     case 'PUT':
       await translate(deps.objects.put(uri, request.body));
-      return json(200, requestId, { Uri: uri, Size: request.body.length });
+      return restJson(200, requestId, { Uri: uri, Size: request.body.length });
     case 'GET':
     case 'HEAD': {
       if (key === '' || key.endsWith('/')) {
         const uris = await translate(deps.objects.list(uri));
-        return json(200, requestId, { Objects: uris.map((u) => ({ Key: u.slice(`s3://${bucket}/`.length), Uri: u })) });
+        return restJson(200, requestId, { Objects: uris.map((u) => ({ Key: u.slice(`s3://${bucket}/`.length), Uri: u })) });
       }
       const body = await translate(deps.objects.get(uri));
       return {
@@ -84,8 +82,8 @@ export async function handleObjects(
     }
     case 'DELETE':
       await translate(deps.objects.delete(uri));
-      return json(200, requestId, { Uri: uri });
+      return restJson(200, requestId, { Uri: uri });
     default:
-      throw new ServiceError('MethodNotAllowed', `Use PUT, GET or DELETE on ${request.path.slice(0, 256)}.`, { statusCode: 405 });
+      throw new MethodNotAllowed(request.path, ['PUT', 'GET', 'DELETE']);
   }
 }

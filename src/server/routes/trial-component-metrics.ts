@@ -4,11 +4,12 @@
  * request; the body is JSON `{ "Metrics": [{ "MetricName", "Value", "Timestamp"?, "Step"? }] }`.
  * Answers 200 with the trial component's ARN and its updated metric summaries.
  */
-import { ValidationException } from '../../core/errors.js';
+import { MethodNotAllowed, ValidationException } from '../../core/errors.js';
 import type { SageMakerApi } from '../../api/service.js';
 import type { Caller } from '../auth.js';
 import { parseBody } from '../aws-json.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
+import { restJson } from './rest-json.js';
 
 const ROUTE = /^\/api\/v1\/trial-components\/([^/]+)\/metrics$/;
 
@@ -22,13 +23,7 @@ export async function handleTrialComponentMetrics(
   requestId: string,
   deps: { api: SageMakerApi; caller: Caller },
 ): Promise<HttpResponse> {
-  if (request.method !== 'POST') {
-    return {
-      status: 405,
-      headers: { allow: 'POST', 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-      body: JSON.stringify({ __type: 'MethodNotAllowed', message: `Use POST for ${request.path.slice(0, 256)}.` }),
-    };
-  }
+  if (request.method !== 'POST') throw new MethodNotAllowed(request.path, ['POST']);
   const encoded = (ROUTE.exec(request.path) as RegExpExecArray)[1] as string;
   let name: string;
   try {
@@ -37,5 +32,5 @@ export async function handleTrialComponentMetrics(
     throw new ValidationException(`The trial component name in ${request.path.slice(0, 256)} is not valid percent-encoding.`);
   }
   const output = await deps.api.extras.recordTrialComponentMetrics(name, parseBody(request.body), { ...deps.caller, requestId });
-  return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify(output) };
+  return restJson(200, requestId, output);
 }
