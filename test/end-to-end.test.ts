@@ -20,12 +20,14 @@ import {
   CreateTransformJobCommand,
   ListArtifactsCommand,
   ListContextsCommand,
+  ListEndpointConfigsCommand,
+  ListEndpointsCommand,
   ListTagsCommand,
   QueryLineageCommand,
   UpdateEndpointCommand,
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { ListEndpointConfigsCommandInput, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './harness.js';
 import { awsError, startTestServer } from './harness.js';
@@ -180,6 +182,19 @@ describe('process → train → register → approve → deploy → invoke, and 
     expect(failed.EndpointStatus).toBe('Failed');
     expect(failed.FailureReason).toMatch(/No local command is configured for image acme\/private-server:1/);
     expect((await invoke(server, 'unmapped', '1')).status).toBe(400);
+
+    // Lists: newest first by default, filtered by name and status, one page at a time.
+    await sm.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'unmapped-b', ProductionVariants: [{ VariantName: 'v', ModelName: 'unmapped' }] }));
+    const configNames = async (input: ListEndpointConfigsCommandInput): Promise<(string | undefined)[]> =>
+      ((await sm.send(new ListEndpointConfigsCommand({ NameContains: 'unmapped', ...input }))).EndpointConfigs ?? []).map((c) => c.EndpointConfigName);
+    expect(await configNames({})).toEqual(['unmapped-b', 'unmapped']);
+    expect(await configNames({ SortBy: 'Name', SortOrder: 'Ascending' })).toEqual(['unmapped', 'unmapped-b']);
+    const first = await sm.send(new ListEndpointConfigsCommand({ NameContains: 'unmapped', MaxResults: 1 }));
+    expect(first.EndpointConfigs?.map((c) => c.EndpointConfigName)).toEqual(['unmapped-b']);
+    expect(await configNames({ MaxResults: 1, NextToken: first.NextToken })).toEqual(['unmapped']);
+    const failedEndpoints = await sm.send(new ListEndpointsCommand({ StatusEquals: 'Failed' }));
+    expect(failedEndpoints.Endpoints?.map((e) => [e.EndpointName, e.EndpointStatus])).toEqual([['unmapped', 'Failed']]);
+    expect((await sm.send(new ListEndpointsCommand({ StatusEquals: 'InService', NameContains: 'unmapped' }))).Endpoints).toEqual([]);
     await sm.send(new DeleteEndpointCommand({ EndpointName: 'unmapped' }));
 
     const noConfig = await awsError(sm.send(new CreateEndpointCommand({ EndpointName: 'x', EndpointConfigName: 'none' })));

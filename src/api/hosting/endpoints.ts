@@ -7,7 +7,7 @@
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html
  */
 import { formatArn } from '../../core/arn.js';
-import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
+import { toEpochSeconds } from '../../core/clock.js';
 import { ServiceError, ValidationException } from '../../core/errors.js';
 import type { ResourceRecord } from '../../core/model.js';
 import type { ServingPlan } from '../../jobs/serving.js';
@@ -22,7 +22,7 @@ import type {
   ProductionVariantSummary,
 } from '../generated/types.js';
 import type { OperationTable } from '../operation.js';
-import { readPage } from '../pagination.js';
+import { listResourcePage } from '../jobs/resource-listing.js';
 import { ensureArtifact, ensureAssociation, ensureNamedEntity } from '../jobs/auto-lineage.js';
 import { requireJobs } from '../jobs/job-common.js';
 import { deleteResource, insertResource, requireResource, stripUndefined, updateResource, wireDoc } from '../jobs/resources.js';
@@ -137,25 +137,7 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
     },
 
     async ListEndpointConfigs(input, ctx) {
-      const page = await store.read((r) =>
-        readPage(
-          'ListEndpointConfigs',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: CONFIG_KIND,
-              nameContains: input.NameContains,
-              createdAfter: fromOptionalEpochSeconds(input.CreationTimeAfter),
-              createdBefore: fromOptionalEpochSeconds(input.CreationTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (c) => ({ value: input.SortBy === 'Name' ? c.name : c.createdAt, id: c.id }),
-        ),
-      );
+      const page = await store.read((r) => listResourcePage(r, ctx.scope, input, { operation: 'ListEndpointConfigs', kind: CONFIG_KIND, defaultOrder: 'Descending' }));
       return { EndpointConfigs: page.items.map((c) => ({ EndpointConfigName: c.name, EndpointConfigArn: c.arn, CreationTime: toEpochSeconds(c.createdAt) })), NextToken: page.nextToken };
     },
 
@@ -203,26 +185,7 @@ export function endpointOperations(deps: ApiDeps): OperationTable {
 
     async ListEndpoints(input, ctx) {
       const page = await store.read((r) =>
-        readPage(
-          'ListEndpoints',
-          input,
-          (after, limit) =>
-            r.listResources({
-              scope: ctx.scope,
-              kind: ENDPOINT_KIND,
-              nameContains: input.NameContains,
-              status: input.StatusEquals,
-              createdAfter: fromOptionalEpochSeconds(input.CreationTimeAfter),
-              createdBefore: fromOptionalEpochSeconds(input.CreationTimeBefore),
-              modifiedAfter: fromOptionalEpochSeconds(input.LastModifiedTimeAfter),
-              modifiedBefore: fromOptionalEpochSeconds(input.LastModifiedTimeBefore),
-              sortBy: input.SortBy ?? 'CreationTime',
-              ascending: input.SortOrder === 'Ascending',
-              after,
-              limit,
-            }),
-          (e) => ({ value: input.SortBy === 'Name' ? e.name : input.SortBy === 'Status' ? (e.status ?? '') : e.createdAt, id: e.id }),
-        ),
+        listResourcePage(r, ctx.scope, input, { operation: 'ListEndpoints', kind: ENDPOINT_KIND, defaultOrder: 'Descending', status: input.StatusEquals }),
       );
       const items: EndpointSummary[] = page.items.map((e) => {
         const d = wireDoc<DescribeEndpointOutput>(e);

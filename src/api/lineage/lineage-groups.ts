@@ -1,12 +1,13 @@
 /**
  * Lineage groups: every account has one, `sagemaker-default-lineage-group`, created with its first
  * lineage entity. It is what another account is granted access to when lineage is shared
- * (shares.ts): a grantee can describe the owner's group, and read its policy, by the group's ARN.
+ * (shares.ts): a grantee can read the owner's group policy by the group's ARN. (DescribeLineageGroup
+ * takes a name only, by its model's pattern, so it describes the caller's own group.)
  * ListLineageGroups lists the caller's own group only, as SageMaker's List APIs list your account.
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLineageGroup.html
  */
 import type { Scope } from '../../core/arn.js';
-import { parseArn } from '../../core/arn.js';
+import { isArn, parseArn } from '../../core/arn.js';
 import { fromOptionalEpochSeconds, toEpochSeconds } from '../../core/clock.js';
 import { ResourceNotFound } from '../../core/errors.js';
 import type { LineageGroupRecord, LineageShareRecord } from '../../core/model.js';
@@ -26,7 +27,8 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
     const missing = (): ResourceNotFound => new ResourceNotFound(`Lineage group ${nameOrArn} does not exist.`);
     let owner: Scope = scope;
     let name = nameOrArn;
-    if (nameOrArn.startsWith('arn:')) {
+    const byArn = isArn(nameOrArn);
+    if (byArn) {
       const arn = parseArn(nameOrArn);
       if (!arn || arn.resourceType !== 'lineage-group' || arn.region !== scope.region) throw missing();
       owner = { account: arn.account, region: arn.region };
@@ -35,7 +37,7 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
     const grants = (await r.listLineageShares(owner)).filter((g) => g.ownerAccount === owner.account);
     if (owner.account !== scope.account && !grants.some((g) => g.granteeAccount === scope.account)) throw missing();
     const group = await r.getLineageGroup(owner, name);
-    if (!group || (nameOrArn.startsWith('arn:') && group.arn !== nameOrArn)) throw missing();
+    if (!group || (byArn && group.arn !== nameOrArn)) throw missing();
     return { group, grants };
   }
 
@@ -69,7 +71,8 @@ export function lineageGroupOperations(deps: ApiDeps): OperationTable {
     },
 
     async DescribeLineageGroup(input, ctx) {
-      const { group: g } = await store.read((r) => requireGroup(r, ctx.scope, input.LineageGroupName));
+      const g = await store.read((r) => r.getLineageGroup(ctx.scope, input.LineageGroupName));
+      if (!g) throw new ResourceNotFound(`Lineage group ${input.LineageGroupName} does not exist.`);
       return {
         LineageGroupName: g.name,
         LineageGroupArn: g.arn,
