@@ -368,6 +368,12 @@ describe('automatic SameAs', () => {
     expect(bobs.map((s) => [s.SourceArn, s.AssociationType, s.DestinationArn])).toEqual([[bData, 'SameAs', aData]]);
     expect((await alice.sm.send(new ListAssociationsCommand({}))).AssociationSummaries).toEqual([]);
     expect(await lineage(alice, aData)).toEqual({ vertices: [aData], edges: [] });
+    // Granting again joins nothing new, but completes a pair that lost a direction.
+    expect((await alice.grant(bob)).json['SameAsPairs']).toBe(0);
+    await bob.sm.send(new DeleteAssociationCommand({ SourceArn: bData, DestinationArn: aData }));
+    expect((await lineage(bob, bData)).edges).toEqual([`${aData} -SameAs-> ${bData}`]);
+    expect((await alice.grant(bob)).json['SameAsPairs']).toBe(1);
+    expect((await lineage(bob, bData)).edges).toEqual(fromBob.edges);
 
     // Whichever came first: Carol shares with Alice after both hold the data.
     const cData = await carol.artifact('s3://bucket/same/data.csv');

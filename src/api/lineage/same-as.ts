@@ -12,24 +12,35 @@
 import { formatArn, parseArn } from '../../core/arn.js';
 import type { EntityRef, UserContext } from '../../core/model.js';
 import type { StoreTx } from '../../storage/store.js';
+import { UniqueViolation } from '../../storage/store.js';
 
-/** Joins two artifacts with SameAs both ways, leaving any existing association of either pair alone. */
-async function linkPair(tx: StoreTx, x: EntityRef, y: EntityRef, at: number, by: UserContext): Promise<void> {
+/**
+ * Joins two artifacts with SameAs both ways, leaving any existing association of either pair alone
+ * (also one a concurrent transaction inserted first). Answers how many directions it added.
+ */
+async function linkPair(tx: StoreTx, x: EntityRef, y: EntityRef, at: number, by: UserContext): Promise<number> {
+  let added = 0;
   for (const [source, destination] of [
     [x, y],
     [y, x],
   ] as const) {
     if (await tx.getAssociation(source.id, destination.id)) continue;
-    await tx.insertAssociation({
-      sourceId: source.id,
-      destinationId: destination.id,
-      type: 'SameAs',
-      scope: { account: source.account, region: source.region },
-      createdAt: at,
-      createdBy: by,
-      automatic: true,
-    });
+    try {
+      await tx.insertAssociation({
+        sourceId: source.id,
+        destinationId: destination.id,
+        type: 'SameAs',
+        scope: { account: source.account, region: source.region },
+        createdAt: at,
+        createdBy: by,
+        automatic: true,
+      });
+      added++;
+    } catch (e) {
+      if (!(e instanceof UniqueViolation)) throw e;
+    }
   }
+  return added;
 }
 
 /** The accounts that share lineage with this one, in either direction, in its region. */
@@ -52,11 +63,14 @@ export async function linkTwinsOf(tx: StoreTx, artifact: EntityRef, at: number, 
   }
 }
 
-/** After a grant: joins every pair of twins the two accounts already hold. */
+/**
+ * After a grant: joins every pair of twins the two accounts hold. Answers how many pairs it joined
+ * or completed (pairs already joined both ways are not counted).
+ */
 export async function linkTwinsBetween(tx: StoreTx, region: string, a: string, b: string, at: number, by: UserContext): Promise<number> {
-  const twins = await tx.artifactTwins(region, a, b);
-  for (const t of twins) await linkPair(tx, t.a, t.b, at, by);
-  return twins.length;
+  let joined = 0;
+  for (const t of await tx.artifactTwins(region, a, b)) if ((await linkPair(tx, t.a, t.b, at, by)) > 0) joined++;
+  return joined;
 }
 
 /** Before an artifact is deleted: removes the automatic SameAs associations that join it to its twins. */

@@ -63,7 +63,7 @@ export async function listLineageShares(deps: ApiDeps, ctx: RequestContext): Pro
 /**
  * Grants another account access to the caller's lineage group (creating the group if the caller
  * has no lineage yet), and joins the artifacts the two accounts hold for the same data with SameAs.
- * Granting again changes nothing.
+ * Granting again keeps the grant as it was, and joins any same-data pair still missing its SameAs.
  */
 export async function grantLineageShare(
   deps: ApiDeps,
@@ -76,7 +76,7 @@ export async function grantLineageShare(
     await tx.ensureLineageGroup(ctx.scope, DEFAULT_LINEAGE_GROUP, now, ctx.user);
     const record: LineageShareRecord = { ownerAccount: ctx.scope.account, region: ctx.scope.region, granteeAccount: grantee, grantedAt: now, grantedBy: ctx.user };
     const created = await tx.grantLineageShare(record);
-    const sameAsPairs = created ? await linkTwinsBetween(tx, ctx.scope.region, ctx.scope.account, grantee, now, ctx.user) : 0;
+    const sameAsPairs = await linkTwinsBetween(tx, ctx.scope.region, ctx.scope.account, grantee, now, ctx.user);
     const stored = (await tx.listLineageShares(ctx.scope)).find((s) => s.ownerAccount === ctx.scope.account && s.granteeAccount === grantee);
     return { share: view(stored ?? record), created, sameAsPairs };
   });
