@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       });
     }
   });
-  post({ type: 'ready', authMode: app.authMode });
+  post({ type: 'ready' });
 }
 
 void main();

@@ -21,7 +21,7 @@ import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
 import { createApp } from './app.js';
 import type { AuthMode } from './auth-mode.js';
-import { authenticatorFor } from './auth-mode.js';
+import { authenticatorFor, authModeOf } from './auth-mode.js';
 import type { Authenticator } from './auth.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
@@ -55,7 +55,11 @@ export interface ServeConfig {
   readonly log?: Logger;
   /** The built web explorer to serve at `/`; `dist/web` of this package when absent. */
   readonly webRoot?: string;
-  /** Who requests come from, in place of the one `keysFile`/`auth` choose (tests of several accounts). */
+  /**
+   * Who requests come from, in place of the one `keysFile`/`auth` choose: tests of several
+   * accounts, and the threaded server's application thread (its socket thread authenticates).
+   * The keys file is then not read here; `auth`, `keysFile` and `host` still decide the mode.
+   */
   readonly authenticator?: Authenticator;
   /** Serve `s3://` URIs from this S3-compatible endpoint instead of the built-in store in the data directory. */
   readonly s3?: S3Config;
@@ -84,7 +88,9 @@ export async function buildApplication(config: ServeConfig): Promise<Application
   const log = config.log ?? jsonLogger();
   const clock = config.clock ?? systemClock;
   // Before anything is opened: a bad keys file or an unsafe bind is a start error.
-  const { mode: authMode, authenticator } = authenticatorFor(config, clock);
+  const { mode: authMode, authenticator } = config.authenticator
+    ? { mode: authModeOf(config), authenticator: config.authenticator }
+    : authenticatorFor(config, clock);
   const store = await openStore({
     dataDir: config.dataDir,
     db: config.db,
@@ -114,8 +120,7 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     const recovered = await api.recoverJobs();
     if (recovered.jobs > 0) log.info('marked jobs interrupted by a restart as failed', { jobs: recovered.jobs });
     if (recovered.endpoints > 0) log.info('serving endpoints again after a restart', { endpoints: recovered.endpoints });
-    const auth = config.authenticator ?? authenticator;
-    const handler = createApp({ api, auth, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
+    const handler = createApp({ api, auth: authenticator, log, objects, store, webRoot: config.webRoot ?? defaultWebRoot() });
     return {
       handler,
       store,

@@ -12,7 +12,6 @@
  * - Bodies travel as latin1 text, one character per byte, so any bytes survive unchanged. A
  *   response body that is already a string is sent as it is.
  */
-import type { AuthMode } from './auth-mode.js';
 import type { Caller } from './auth.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
@@ -42,7 +41,7 @@ export type ToAppThread = string | { readonly type: 'close' };
 /** A string is an encoded response ({@link encodeResponse}); the objects are the thread's life cycle. */
 export type FromAppThread =
   | string
-  | { readonly type: 'ready'; readonly authMode: AuthMode }
+  | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed' };
 

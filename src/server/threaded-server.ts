@@ -41,7 +41,7 @@ export interface RunningThreadedStemma extends ListeningServer {
 
 export async function startThreadedStemma(config: ThreadedServeConfig, log: Logger): Promise<RunningThreadedStemma> {
   // Configuration errors (a bad keys file, an unsafe bind) are reported before a thread starts.
-  const { authenticator } = authenticatorFor(config, systemClock);
+  const { mode: authMode, authenticator } = authenticatorFor(config, systemClock);
   const worker = new Worker(new URL('./app-thread.js', import.meta.url), { workerData: config });
   const pending = new Map<number, (response: HttpResponse) => void>();
   let nextId = 0;
@@ -52,7 +52,7 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     pending.clear();
   };
 
-  const ready = new Promise<AuthMode>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (message: FromAppThread) => {
       if (typeof message === 'string') {
         const { id, response } = decodeResponse(message);
@@ -63,7 +63,7 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
       }
       switch (message.type) {
         case 'ready':
-          resolve(message.authMode);
+          resolve();
           break;
         case 'failed':
           reject(new Error(message.message));
@@ -86,9 +86,8 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
       reject(new Error(`The application thread exited (code ${code}) before it was ready.`));
     });
   });
-  let authMode: AuthMode;
   try {
-    authMode = await ready;
+    await ready;
   } catch (e) {
     await worker.terminate();
     throw e;
