@@ -1,7 +1,7 @@
 /**
  * `npm run reliability -- <suite>|all [--backend sqlite|postgres]`: runs a reliability suite
  * (test/reliability/<suite>[.<backend>].test.ts) in its long form, STEMMA_RELIABILITY=full, on the
- * backends it applies to. STEMMA_RELIABILITY_SECONDS, _ITERATIONS and _SEED pass through.
+ * backends it applies to. STEMMA_RELIABILITY_ITERATIONS and _SEED pass through.
  * `npm test` runs the same files in their bounded form.
  */
 import { spawnSync } from 'node:child_process';

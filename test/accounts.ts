@@ -1,7 +1,8 @@
 /**
- * A test-only authenticator for multi-account tests, until strict mode's key file exists: the
- * access key `acct-<12 digits>-<name>` is that account with identity `<name>`; any other key is
- * open mode's account 000000000000. The signature is parsed, never checked.
+ * A test-only authenticator for multi-account tests, so a test can use any number of accounts
+ * without writing a keys file: the access key `acct-<12 digits>-<name>` is that account with
+ * identity `<name>`; any other key is open mode's account 000000000000. The signature is parsed,
+ * never checked (strict mode's own tests sign for real: test/auth.test.ts).
  */
 import type { Authenticator } from '../src/server/auth.js';
 import { OPEN_MODE_ACCOUNT } from '../src/server/auth.js';

@@ -87,7 +87,7 @@ describe('durability across SIGKILL', { timeout: testTimeout() }, () => {
       let running = WORKERS;
       const clients = Array.from({ length: WORKERS }, () => sdkClient(server.url));
       const workers = clients.map((client, w) =>
-        writeUntilDown(client, ledger, `r${cycle}w${w}`, seededRandom(SEED + cycle * 100 + w), () => false).finally(() => running--),
+        writeUntilDown(client, ledger, `r${cycle}w${w}`, seededRandom(SEED + cycle * 100 + w)).finally(() => running--),
       );
       while (ledger.writes < target && running > 0) await sleep(2);
       await sleep(pause);

@@ -42,7 +42,8 @@ import type { ReferenceEntity, ReferenceViewer } from '../../src/lineage/referen
 import { referenceCanSee, referenceLineage } from '../../src/lineage/reference.js';
 import { accountKey, sharesCall, testAccountsAuthenticator } from '../accounts.js';
 import { startTestServer } from '../harness.js';
-import { fullRun, iterations, printSummary, seed } from './reliability-env.js';
+import { iterations, printSummary, seed, testTimeout } from './reliability-env.js';
+import { listAll } from './write-load.js';
 import type { TestServer } from '../harness.js';
 
 const OPERATIONS = iterations(100, 4_000);
@@ -346,7 +347,7 @@ describe('cross-account isolation under random operations', () => {
     expect(stats.leaks).toBe(0);
     expect(stats.serverErrors).toBe(0);
     expect(stats.mismatches).toBe(0);
-  }, fullRun() ? 3_600_000 : 120_000);
+  }, testTimeout());
 });
 
 function describeByArn(sm: SageMakerClient, e: ModelEntity): Promise<unknown> {
@@ -387,18 +388,6 @@ function deleteEntity(sm: SageMakerClient, e: ModelEntity): Promise<unknown> {
   }
 }
 
-/** Every page of a listing. */
-async function allPages<T>(page: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    all.push(...(p.items ?? []));
-    token = p.next;
-  } while (token);
-  return all;
-}
-
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 
 /** One account's whole view against the model: Lists, Search, ListAssociations and a QueryLineage. */
@@ -427,31 +416,31 @@ async function checkView(
     if (JSON.stringify(sorted(got)) !== JSON.stringify(expected)) mismatch(step, `${where} of ${observer}: got ${sorted(got).join(',')} expected ${expected.join(',')}`);
   };
 
-  compare('ListArtifacts', await allPages(async (t) => {
+  compare('ListArtifacts', await listAll(async (t) => {
     const r = await sm.send(new ListArtifactsCommand({ MaxResults: 100, NextToken: t }));
-    return { items: r.ArtifactSummaries?.map((s) => s.ArtifactArn as string), next: r.NextToken };
+    return { items: r.ArtifactSummaries?.map((s) => s.ArtifactArn as string), nextToken: r.NextToken };
   }), own('artifact'));
-  compare('ListActions', await allPages(async (t) => {
+  compare('ListActions', await listAll(async (t) => {
     const r = await sm.send(new ListActionsCommand({ MaxResults: 100, NextToken: t }));
-    return { items: r.ActionSummaries?.map((s) => s.ActionArn as string), next: r.NextToken };
+    return { items: r.ActionSummaries?.map((s) => s.ActionArn as string), nextToken: r.NextToken };
   }), own('action'));
-  compare('ListContexts', await allPages(async (t) => {
+  compare('ListContexts', await listAll(async (t) => {
     const r = await sm.send(new ListContextsCommand({ MaxResults: 100, NextToken: t }));
-    return { items: r.ContextSummaries?.map((s) => s.ContextArn as string), next: r.NextToken };
+    return { items: r.ContextSummaries?.map((s) => s.ContextArn as string), nextToken: r.NextToken };
   }), own('context'));
-  compare('ListTrialComponents', await allPages(async (t) => {
+  compare('ListTrialComponents', await listAll(async (t) => {
     const r = await sm.send(new ListTrialComponentsCommand({ MaxResults: 100, NextToken: t }));
-    return { items: r.TrialComponentSummaries?.map((s) => s.TrialComponentArn as string), next: r.NextToken };
+    return { items: r.TrialComponentSummaries?.map((s) => s.TrialComponentArn as string), nextToken: r.NextToken };
   }), own('experiment-trial-component'));
-  compare('Search', await allPages(async (t) => {
+  compare('Search', await listAll(async (t) => {
     const r = await sm.send(new SearchCommand({ Resource: 'ExperimentTrialComponent', MaxResults: 100, NextToken: t }));
-    return { items: r.Results?.map((s) => s.TrialComponent?.TrialComponentArn as string), next: r.NextToken };
+    return { items: r.Results?.map((s) => s.TrialComponent?.TrialComponentArn as string), nextToken: r.NextToken };
   }), own('experiment-trial-component'));
 
   // Associations: the observer's own, while it can read both ends.
-  const listed = await allPages(async (t) => {
+  const listed = await listAll(async (t) => {
     const r = await sm.send(new ListAssociationsCommand({ MaxResults: 100, NextToken: t }));
-    return { items: r.AssociationSummaries, next: r.NextToken };
+    return { items: r.AssociationSummaries, nextToken: r.NextToken };
   });
   leak(listed.flatMap((a) => [a.SourceArn as string, a.DestinationArn as string]), 'ListAssociations');
   const expectedEdges = sorted(

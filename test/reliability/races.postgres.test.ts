@@ -34,6 +34,7 @@ import { tempDir } from '../harness.js';
 import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
 import { iterations, printSummary, testTimeout } from './reliability-env.js';
+import { listAll } from './write-load.js';
 
 const REPLICAS = 3;
 const CLIENTS_PER_REPLICA = 4;
@@ -174,14 +175,10 @@ describe('replicas as processes on one PostgreSQL database', { timeout: testTime
         }
       });
       expect(outcomes.filter((o) => !o.ok).map((o) => `${o.error}: ${o.message}`).slice(0, 3)).toEqual([]);
-      const versions: number[] = [];
-      let token: string | undefined;
-      do {
-        const page = await clients[0]!.send(new ListModelPackagesCommand({ ModelPackageGroupName: group, MaxResults: 100, NextToken: token }));
-        for (const s of page.ModelPackageSummaryList ?? []) versions.push(s.ModelPackageVersion!);
-        token = page.NextToken;
-      } while (token);
-      versions.sort((x, y) => x - y);
+      const packages = await listAll((t) =>
+        clients[0]!.send(new ListModelPackagesCommand({ ModelPackageGroupName: group, MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ModelPackageSummaryList, nextToken: r.NextToken })),
+      );
+      const versions = packages.map((p) => p.ModelPackageVersion!).sort((x, y) => x - y);
       expect(versions).toEqual(Array.from({ length: n * PACKAGES_PER_CLIENT }, (_, i) => i + 1));
       totals.packages += versions.length;
       // The group's version counter is Stemma's own; it stays off the wire.

@@ -1,10 +1,10 @@
 /**
  * How long the reliability suites run. In the normal `npm test` each suite runs a bounded form
  * (seconds); `STEMMA_RELIABILITY=full` (set by `npm run reliability`) runs the long form.
- * `STEMMA_RELIABILITY_SECONDS` and `STEMMA_RELIABILITY_ITERATIONS` override a suite's own choice.
+ * `STEMMA_RELIABILITY_ITERATIONS` overrides a suite's own choice.
  */
 
-export function fullRun(): boolean {
+function fullRun(): boolean {
   return process.env['STEMMA_RELIABILITY'] === 'full';
 }
 
@@ -19,11 +19,6 @@ function positive(name: string): number | undefined {
 /** Iterations of a suite's main loop: `bounded` in `npm test`, `full` in the long form. */
 export function iterations(bounded: number, full: number): number {
   return Math.round(positive('STEMMA_RELIABILITY_ITERATIONS') ?? (fullRun() ? full : bounded));
-}
-
-/** Seconds a time-boxed part of a suite runs for. */
-export function seconds(bounded: number, full: number): number {
-  return positive('STEMMA_RELIABILITY_SECONDS') ?? (fullRun() ? full : bounded);
 }
 
 /** The seed of a suite's random choices: fixed, so a failure repeats; `STEMMA_RELIABILITY_SEED` varies it. */

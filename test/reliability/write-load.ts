@@ -28,6 +28,8 @@ import {
   ListTrialComponentsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import type { Page } from '../../src/sdk/pages.js';
+import { allPages, collect } from '../../src/sdk/pages.js';
 
 
 interface NamedEntity {
@@ -74,12 +76,11 @@ function pick<T>(items: readonly T[], random: () => number): T | undefined {
 const ASSOCIATION_TYPES = ['ContributedTo', 'AssociatedWith', 'DerivedFrom', 'Produced'] as const;
 
 /**
- * One worker: writes until the server stops answering (or `stop()` says so). A 4xx is counted and
- * the worker goes on (a random pair may repeat); anything else ends the worker.
+ * One worker: writes until the server stops answering. A 4xx leaves the ledger as it was and the
+ * worker goes on (a random pair may repeat); anything else ends the worker.
  */
-export async function writeUntilDown(client: SageMakerClient, ledger: Ledger, tag: string, random: () => number, stop: () => boolean): Promise<number> {
-  let refused = 0;
-  for (let step = 0; !stop(); step++) {
+export async function writeUntilDown(client: SageMakerClient, ledger: Ledger, tag: string, random: () => number): Promise<void> {
+  for (let step = 0; ; step++) {
     const id = `${tag}-${step}`;
     const roll = random();
     try {
@@ -129,60 +130,52 @@ export async function writeUntilDown(client: SageMakerClient, ledger: Ledger, ta
       }
       ledger.writes++;
     } catch (e) {
-      if (!isServiceAnswer(e)) return refused;
-      refused++;
+      if (!isServiceAnswer(e)) return;
     }
   }
-  return refused;
 }
 
-async function allPages<T>(fetch: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.next;
-  } while (token);
-  return out;
+/** Every item of a listing, following its NextTokens. */
+export function listAll<T>(page: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  return collect(allPages(page));
 }
 
 /** Every acknowledged write the server does not have (or has differently), one line each. */
 export async function missingWrites(client: SageMakerClient, ledger: Ledger): Promise<string[]> {
   const missing: string[] = [];
   const artifacts = new Map(
-    (await allPages((t) => client.send(new ListArtifactsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ArtifactSummaries, next: r.NextToken })))).map((a) => [a.ArtifactArn, a]),
+    (await listAll((t) => client.send(new ListArtifactsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ArtifactSummaries, nextToken: r.NextToken })))).map((a) => [a.ArtifactArn, a]),
   );
   for (const [arn, want] of ledger.artifacts) {
     const got = artifacts.get(arn);
     if (got?.Source?.SourceUri !== want.source || got.ArtifactType !== want.type) missing.push(`artifact ${arn}`);
   }
   const contexts = new Map(
-    (await allPages((t) => client.send(new ListContextsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ContextSummaries, next: r.NextToken })))).map((c) => [c.ContextName, c]),
+    (await listAll((t) => client.send(new ListContextsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ContextSummaries, nextToken: r.NextToken })))).map((c) => [c.ContextName, c]),
   );
   for (const [name, want] of ledger.contexts) {
     const got = contexts.get(name);
     if (got?.ContextArn !== want.arn || got.ContextType !== want.type || got.Source?.SourceUri !== want.source) missing.push(`context ${name}`);
   }
   const actions = new Map(
-    (await allPages((t) => client.send(new ListActionsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ActionSummaries, next: r.NextToken })))).map((a) => [a.ActionName, a]),
+    (await listAll((t) => client.send(new ListActionsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ActionSummaries, nextToken: r.NextToken })))).map((a) => [a.ActionName, a]),
   );
   for (const [name, want] of ledger.actions) {
     const got = actions.get(name);
     if (got?.ActionArn !== want.arn || got.ActionType !== want.type || got.Source?.SourceUri !== want.source) missing.push(`action ${name}`);
   }
   const associations = new Set(
-    (await allPages((t) => client.send(new ListAssociationsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.AssociationSummaries, next: r.NextToken })))).map(
+    (await listAll((t) => client.send(new ListAssociationsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.AssociationSummaries, nextToken: r.NextToken })))).map(
       (a) => `${a.SourceArn} ${a.DestinationArn} ${a.AssociationType}`,
     ),
   );
   for (const a of ledger.associations) if (!associations.has(a)) missing.push(`association ${a}`);
   for (const [arn, want] of ledger.tags) {
-    const got = new Map((await allPages((t) => client.send(new ListTagsCommand({ ResourceArn: arn, NextToken: t })).then((r) => ({ items: r.Tags, next: r.NextToken })))).map((g) => [g.Key, g.Value]));
+    const got = new Map((await listAll((t) => client.send(new ListTagsCommand({ ResourceArn: arn, NextToken: t })).then((r) => ({ items: r.Tags, nextToken: r.NextToken })))).map((g) => [g.Key, g.Value]));
     for (const [key, value] of want) if (got.get(key) !== value) missing.push(`tag ${key} of ${arn}`);
   }
   const experiments = new Map(
-    (await allPages((t) => client.send(new ListExperimentsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ExperimentSummaries, next: r.NextToken })))).map((e) => [e.ExperimentName, e.ExperimentArn]),
+    (await listAll((t) => client.send(new ListExperimentsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.ExperimentSummaries, nextToken: r.NextToken })))).map((e) => [e.ExperimentName, e.ExperimentArn]),
   );
   for (const [name, arn] of ledger.experiments) if (experiments.get(name) !== arn) missing.push(`experiment ${name}`);
   for (const [name, want] of ledger.trials) {
@@ -194,7 +187,7 @@ export async function missingWrites(client: SageMakerClient, ledger: Ledger): Pr
     }
   }
   const components = new Map(
-    (await allPages((t) => client.send(new ListTrialComponentsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.TrialComponentSummaries, next: r.NextToken })))).map((c) => [c.TrialComponentName, c.TrialComponentArn]),
+    (await listAll((t) => client.send(new ListTrialComponentsCommand({ MaxResults: 100, NextToken: t })).then((r) => ({ items: r.TrialComponentSummaries, nextToken: r.NextToken })))).map((c) => [c.TrialComponentName, c.TrialComponentArn]),
   );
   for (const [name, arn] of ledger.components) if (components.get(name) !== arn) missing.push(`trial component ${name}`);
   const byTrial = new Map<string, string[]>();
@@ -204,7 +197,7 @@ export async function missingWrites(client: SageMakerClient, ledger: Ledger): Pr
   }
   for (const [trial, wanted] of byTrial) {
     const got = new Set(
-      (await allPages((t) => client.send(new ListTrialComponentsCommand({ TrialName: trial, MaxResults: 100, NextToken: t })).then((r) => ({ items: r.TrialComponentSummaries, next: r.NextToken })))).map((c) => c.TrialComponentName),
+      (await listAll((t) => client.send(new ListTrialComponentsCommand({ TrialName: trial, MaxResults: 100, NextToken: t })).then((r) => ({ items: r.TrialComponentSummaries, nextToken: r.NextToken })))).map((c) => c.TrialComponentName),
     );
     for (const c of wanted) if (!got.has(c)) missing.push(`membership of ${c} in ${trial}`);
   }
