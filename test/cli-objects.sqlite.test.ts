@@ -72,6 +72,9 @@ describe('stemma objects', () => {
     const notS3 = await server('objects', 'ls', 'gs://elsewhere/x');
     expect(notS3.code).not.toBe(0);
     expect(notS3.stderr).toMatch(/gs:\/\/elsewhere\/x is not an s3:\/\/ URI/);
+    const badBucket = await server('objects', 'put', join(work, 'absent.csv'), 's3://Bad_Bucket/x');
+    expect(badBucket.code).not.toBe(0);
+    expect(badBucket.stderr).toMatch(/Bad_Bucket in s3:\/\/Bad_Bucket\/x is not a valid bucket name/);
     const noFile = await server('objects', 'put', join(work, 'absent.csv'), 's3://cli-data/x');
     expect(noFile.stderr).toMatch(/absent\.csv does not exist/);
   });

@@ -46,7 +46,8 @@ async function exists(path: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Every file under a directory (absolute paths), sorted, so uploads happen in a stable order. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

@@ -3,8 +3,9 @@
  * `/api/v1/objects` route, so they live wherever the server keeps them (its built-in store or the
  * S3-compatible endpoint it was given). This is how job inputs get in and job outputs get out.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { filesUnder, ObjectStoreError, parseObjectUri } from '../../jobs/object-store.js';
 import { restError } from '../rest-error.js';
 import { UserError } from '../resolve.js';
 import type { Target } from '../target.js';
@@ -14,10 +15,20 @@ export interface S3Location {
   readonly key: string;
 }
 
+/** The bucket and key of an `s3://` URI, checked as the server will check them, before any upload. */
 export function parseS3Uri(uri: string): S3Location {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!m?.[1]) throw new UserError(`${uri} is not an s3:// URI: expected s3://bucket/key.`);
-  return { bucket: m[1], key: m[2] ?? '' };
+  const notS3 = new UserError(`${uri} is not an s3:// URI: expected s3://bucket/key.`);
+  // Checked first: the shared parser would also take file:// URIs, which the server does not serve.
+  if (!uri.startsWith('s3://')) throw notS3;
+  let location;
+  try {
+    location = parseObjectUri(uri);
+  } catch (e) {
+    if (e instanceof ObjectStoreError) throw new UserError(e.message);
+    throw e;
+  }
+  if (location.scheme !== 's3') throw notS3;
+  return { bucket: location.bucket, key: location.key };
 }
 
 function routeOf({ bucket, key }: S3Location): string {
@@ -25,20 +36,6 @@ function routeOf({ bucket, key }: S3Location): string {
 }
 
 const uriOf = ({ bucket, key }: S3Location): string => `s3://${bucket}/${key}`;
-
-/** Every file under a directory, as paths relative to it with `/` separators, in a stable order. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 async function putOne(target: Target, body: Buffer, to: S3Location): Promise<void> {
   const res = await target.rest(routeOf(to), { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body });
@@ -58,13 +55,13 @@ export async function putObjects(target: Target, path: string, uri: string): Pro
     throw new UserError(`${path} does not exist.`);
   }
   if (!stat.isDirectory()) {
-    const location = to.key === '' || to.key.endsWith('/') ? { ...to, key: `${to.key}${path.split(sep).pop() ?? path}` } : to;
+    const location = to.key === '' || to.key.endsWith('/') ? { ...to, key: `${to.key}${basename(path)}` } : to;
     await putOne(target, readFileSync(path), location);
     return `${uriOf(location)}\t${stat.size} bytes\n`;
   }
   const prefix = to.key === '' || to.key.endsWith('/') ? to.key : `${to.key}/`;
   const lines: string[] = [];
-  for (const file of filesUnder(path)) {
+  for (const file of (await filesUnder(path)).map((f) => relative(path, f).split(sep).join('/'))) {
     const body = readFileSync(join(path, file));
     const location = { bucket: to.bucket, key: `${prefix}${file}` };
     await putOne(target, body, location);
