@@ -274,14 +274,14 @@ function addClientCommands(program: Command): void {
   targeted(share.command('grant <account>'))
     .description('let another account describe, associate with and query the lineage of this one')
     .action(async (account: string, o: TargetOptions) => {
-      parseAccount(account);
-      await withTarget(o, async (target) => write(await grantShare(target, account)));
+      const grantee = parseAccount(account);
+      await withTarget(o, async (target) => write(await grantShare(target, grantee)));
     });
   targeted(share.command('revoke <account>'))
     .description("take back another account's access to this account's lineage")
     .action(async (account: string, o: TargetOptions) => {
-      parseAccount(account);
-      await withTarget(o, async (target) => write(await revokeShare(target, account)));
+      const grantee = parseAccount(account);
+      await withTarget(o, async (target) => write(await revokeShare(target, grantee)));
     });
   targeted(share.command('ls'))
     .description('list the grants this account made and received')

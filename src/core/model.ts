@@ -22,6 +22,12 @@ export type EntityKind =
   | 'experiment-trial'
   | 'experiment-trial-component';
 
+/**
+ * The kinds that are lineage entities: QueryLineage's vertices, what an account's lineage group
+ * holds (and so what sharing it shares), and what the explorer's search finds.
+ */
+export const LINEAGE_KINDS: readonly EntityKind[] = ['artifact', 'action', 'context', 'experiment-trial-component'];
+
 /** The `LineageType` of a QueryLineage vertex. Experiments and trials have none. */
 export type LineageType = 'Artifact' | 'Action' | 'Context' | 'TrialComponent';
 

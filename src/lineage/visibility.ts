@@ -7,9 +7,10 @@
  */
 import type { Scope } from '../core/arn.js';
 import type { EntityKind } from '../core/model.js';
+import { LINEAGE_KINDS } from '../core/model.js';
 
 /** The entity kinds that belong to an account's lineage group, and so are shared with it. */
-export const SHARED_KINDS: ReadonlySet<EntityKind> = new Set<EntityKind>(['artifact', 'action', 'context', 'experiment-trial-component']);
+const SHARED_KINDS: ReadonlySet<EntityKind> = new Set(LINEAGE_KINDS);
 
 /** What one caller may read. */
 export interface LineageAccess {

@@ -10,9 +10,12 @@ import type { LineageAccess } from '../../lineage/visibility.js';
 import type { StoreReader } from '../../storage/store.js';
 
 export type { LineageAccess } from '../../lineage/visibility.js';
-export { canRead, isOwn, SHARED_KINDS } from '../../lineage/visibility.js';
+export { canRead, isOwn } from '../../lineage/visibility.js';
 
-/** Reads the grants made to the caller: one indexed query. */
+/**
+ * The accounts whose lineage the caller may read: one indexed query for the grants that involve
+ * the caller (either direction), kept to those made to it.
+ */
 export async function lineageAccess(reader: StoreReader, scope: Scope): Promise<LineageAccess> {
   const grants = await reader.listLineageShares(scope);
   const owners = new Set<string>();

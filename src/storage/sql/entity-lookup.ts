@@ -5,12 +5,12 @@
  * index probes even on a million entities. Prefixes compare byte-wise (case-sensitive), as ARNs and
  * S3 URIs are.
  */
-import type { EntityKind } from '../../core/model.js';
+import { LINEAGE_KINDS } from '../../core/model.js';
 import type { EntitySearchQuery } from '../store.js';
 import type { SqlQuery } from './listing.js';
 
-/** The kinds QueryLineage returns as vertices. */
-export const SEARCHABLE_KINDS: readonly EntityKind[] = ['artifact', 'action', 'context', 'experiment-trial-component'];
+/** The kinds a search finds: the lineage entities QueryLineage returns as vertices. */
+const SEARCHABLE_KINDS = LINEAGE_KINDS;
 
 /**
  * Above every character a prefix can be followed by: `prefix <= x < prefix + TOP` holds exactly
