@@ -20,6 +20,11 @@
  *     one after the other, and the second re-reads what the first committed (under READ COMMITTED
  *     each statement sees the latest commits; a locked row is re-read once its lock is released).
  *   - the associations' foreign keys back this up: no edge can point at a deleted entity.
+ *   - lineage grants: a write that acts under a grant (an association to a shared entity, SameAs
+ *     for a new artifact) reads the grants `FOR SHARE`, so a revoke waits for it to commit: nothing
+ *     is written under a grant that was already revoked. A grant made while an artifact is
+ *     being created can still miss their SameAs pair (neither sees the other); granting again
+ *     joins it (docs/behaviour.md).
  *   - experiments: a trial's experiment and a trial's components are decided about under the lock
  *     of the entity they hang on (CreateTrial and DeleteExperiment both lock the experiment;
  *     AssociateTrialComponent and DeleteTrial both lock the trial), membership pairs by their

@@ -91,11 +91,14 @@ export class PostgresTx implements StoreTx {
   private readonly statements: StatementCache;
   /** Appended to single-entity reads. */
   private readonly lock: string;
+  /** Appended to reads of lineage grants, which writes act on but never change. */
+  private readonly shareLock: string;
 
   constructor(client: ClientBase, statements: StatementCache, mode: TxMode) {
     this.client = client;
     this.statements = statements;
     this.lock = mode === 'write' ? ' FOR UPDATE' : '';
+    this.shareLock = mode === 'write' ? ' FOR SHARE' : '';
   }
 
   private async query<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
@@ -238,7 +241,7 @@ export class PostgresTx implements StoreTx {
   async listLineageShares(scope: Scope): Promise<LineageShareRecord[]> {
     const { rows } = await this.query<DbLineageShare>(
       `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
-       ORDER BY granted_at, owner_account, grantee_account`,
+       ORDER BY granted_at, owner_account, grantee_account${this.shareLock}`,
       [scope.region, scope.account, scope.account],
     );
     return rows.map(toLineageShareRecord);
