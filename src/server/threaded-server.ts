@@ -26,11 +26,14 @@ import { decodeResponse, encodeRequest } from './thread-messages.js';
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
 
 /** Every request is authenticated here; the application thread decides whether its route needs it. */
-async function authenticate(authenticator: Authenticator, request: HttpRequest): Promise<AuthOutcome> {
+async function authenticate(authenticator: Authenticator, request: HttpRequest, log: Logger): Promise<AuthOutcome> {
   try {
     return { caller: await authenticator.authenticate(request.headers, request) };
   } catch (e) {
-    const error = e instanceof ServiceError ? e : new InternalFailure('The request could not be authenticated.');
+    if (e instanceof ServiceError && e.fault === 'client') return { error: { code: e.code, message: e.message, statusCode: e.statusCode } };
+    // A fault of the authenticator itself: logged here, as app.ts logs its own, and answered as a 500.
+    log.error('authentication failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    const error = new InternalFailure('The request could not be authenticated.');
     return { error: { code: error.code, message: error.message, statusCode: error.statusCode } };
   }
 }
@@ -94,7 +97,7 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
   }
 
   const handler = async (request: HttpRequest): Promise<HttpResponse> => {
-    const auth = await authenticate(authenticator, request);
+    const auth = await authenticate(authenticator, request, log);
     return new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
