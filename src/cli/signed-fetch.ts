@@ -5,6 +5,7 @@
  */
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { SIGNING_SERVICE, signingQuery } from '../core/signing.js';
 import type { LineageSession } from '../sdk/session.js';
 
 export interface SignedRequestInit {
@@ -13,20 +14,11 @@ export interface SignedRequestInit {
   readonly body?: string | Uint8Array;
 }
 
-function queryOf(url: URL): Record<string, string | string[]> {
-  const bag: Record<string, string | string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    const previous = bag[name];
-    bag[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return bag;
-}
-
 /** `fetch`, signed with the session's credentials (the SDK's default provider chain unless it was given others). */
 export async function signedFetch(session: LineageSession, url: string | URL, init: SignedRequestInit = {}): Promise<Response> {
   const target = new URL(url);
   const config = session.client.config;
-  const signer = new SignatureV4({ credentials: config.credentials, region: config.region, service: 'sagemaker', sha256: Sha256 });
+  const signer = new SignatureV4({ credentials: config.credentials, region: config.region, service: SIGNING_SERVICE, sha256: Sha256 });
   const headers: Record<string, string> = { host: target.host };
   for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
   const method = init.method ?? 'GET';
@@ -36,7 +28,7 @@ export async function signedFetch(session: LineageSession, url: string | URL, in
     hostname: target.hostname,
     port: target.port === '' ? undefined : Number(target.port),
     path: target.pathname,
-    query: queryOf(target),
+    query: signingQuery(target.searchParams),
     headers,
     body: init.body,
   });

@@ -12,6 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256Node } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ServiceError } from '../core/errors.js';
+import { SIGNING_SERVICE, signingQuery } from '../core/signing.js';
 import type { Clock } from '../core/clock.js';
 import type { Authenticator, Caller } from './auth.js';
 import type { HttpRequest } from './http-types.js';
@@ -19,7 +20,6 @@ import type { AccessKey } from './keys-file.js';
 import { parseAuthorization } from './sigv4.js';
 
 /** Stemma signs and verifies as the `sagemaker` service, as SageMaker and SageMaker Runtime clients do. */
-export const SIGNING_SERVICE = 'sagemaker';
 /** How far X-Amz-Date may be from the server's clock, either way (AWS's SigV4 window). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
@@ -51,16 +51,6 @@ function parseAmzDate(text: string): number | undefined {
 
 function amzDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
-}
-
-/** The query string as the signer wants it: decoded names to decoded values (repeated names to lists). */
-function queryBag(query: string | undefined): Record<string, string | string[]> {
-  const bag: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(query ?? '')) {
-    const previous = bag[name];
-    bag[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
-  return bag;
 }
 
 function sha256Hex(body: Uint8Array): string {
@@ -115,7 +105,7 @@ export function strictAuthenticator(options: StrictAuthOptions): Authenticator {
         protocol: 'http:',
         hostname: request.headers['host'] ?? '',
         path: request.path,
-        query: queryBag(request.query),
+        query: signingQuery(new URLSearchParams(request.query ?? '')),
         headers,
         body: undefined,
       },

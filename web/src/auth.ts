@@ -10,6 +10,7 @@
  */
 import { Sha256Js } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { SIGNING_SERVICE, signingQuery } from '../../src/core/signing.js';
 
 export interface BrowserCredentials {
   readonly accessKeyId: string;
@@ -32,10 +33,6 @@ export function storedCredentials(): BrowserCredentials | undefined {
   }
 }
 
-export function signOut(): void {
-  sessionStorage.removeItem(STORAGE_KEY);
-}
-
 export interface ApiRequestInit {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -43,12 +40,8 @@ export interface ApiRequestInit {
 }
 
 async function signed(url: URL, init: ApiRequestInit, credentials: BrowserCredentials): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials, region: credentials.region, service: 'sagemaker', sha256: Sha256Js });
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    const previous = query[name];
-    query[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-  }
+  const signer = new SignatureV4({ credentials, region: credentials.region, service: SIGNING_SERVICE, sha256: Sha256Js });
+  const query = signingQuery(url.searchParams);
   const request = await signer.sign({
     method: init.method ?? 'GET',
     protocol: url.protocol,
