@@ -6,12 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateArtifactCommand, DescribeArtifactCommand, ListArtifactsCommand } from '@aws-sdk/client-sagemaker';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/server/log.js';
 import type { ServeConfig } from '../src/server/stemma-server.js';
 import { startStemma } from '../src/server/stemma-server.js';
-import { runStemma } from './cli-process.js';
+import { clientOf, runStemma } from './cli-process.js';
 import { awsError, startTestServer, tempDir } from './harness.js';
 
 const dirs: string[] = [];
@@ -93,7 +92,7 @@ describe('open mode', () => {
 
   it('can be forced with a keys file present (--auth open)', async () => {
     const running = await startStemma(config({ keysFile: keysFile([alice]), auth: 'open' }));
-    const sm = new SageMakerClient({ endpoint: running.url, region: 'us-east-1', credentials: { accessKeyId: 'someone', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const sm = clientOf(running.url);
     try {
       expect(running.authMode).toBe('open');
       expect((await sm.send(new ListArtifactsCommand({}))).ArtifactSummaries).toEqual([]);

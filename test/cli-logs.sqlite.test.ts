@@ -4,13 +4,13 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CreateProcessingJobCommand, CreateTrainingJobCommand, DescribeProcessingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJob, followLog } from '../src/cli/commands/logs.js';
 import { openTarget } from '../src/cli/target.js';
 import type { ServeProcess } from './cli-process.js';
-import { runStemma, spawnServe, waitForExit } from './cli-process.js';
+import { clientOf, runStemma, spawnServe, waitForExit } from './cli-process.js';
 import { tempDir } from './harness.js';
 import { processingJob, trainingJob, waitFor } from './job-fixtures.js';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   data = tempDir('stemma-cli-logs-');
   dirs.push(data);
   serve = await spawnServe(['--data', data]);
-  sm = new SageMakerClient({ endpoint: serve.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  sm = clientOf(serve.url);
   await put('code/gated.py', GATED);
   await put('data/rows.csv', 'x\n1\n');
   const open = join(data, 'open-gate');

@@ -2,8 +2,19 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
 export const STEMMA_BIN = fileURLToPath(new URL('../bin/stemma.js', import.meta.url));
+
+/** An SDK client for a `stemma serve` process: any key (open mode) unless given one, no retries. */
+export function clientOf(url: string, options: { region?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): SageMakerClient {
+  return new SageMakerClient({
+    endpoint: url,
+    region: options.region ?? 'us-east-1',
+    credentials: options.credentials ?? { accessKeyId: 'k', secretAccessKey: 's' },
+    maxAttempts: 1,
+  });
+}
 
 export interface ServeProcess {
   readonly child: ChildProcess;

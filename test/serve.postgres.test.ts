@@ -1,12 +1,8 @@
 /** `stemma serve --db postgres://…` as a user runs it: a real process on a real PostgreSQL database. */
-import { CreateArtifactCommand, DescribeArtifactCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateArtifactCommand, DescribeArtifactCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
-import { runStemma, spawnServe, waitForExit } from './cli-process.js';
+import { clientOf as client, runStemma, spawnServe, waitForExit } from './cli-process.js';
 import { freshDatabase } from './postgres-databases.js';
-
-function client(url: string): SageMakerClient {
-  return new SageMakerClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
-}
 
 describe('stemma serve --db', () => {
   it('serves from an empty PostgreSQL database, and another process sees what the first wrote', async () => {

@@ -5,17 +5,18 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type {
+  SageMakerClient} from '@aws-sdk/client-sagemaker';
 import {
   AddAssociationCommand,
   CreateArtifactCommand,
   CreateContextCommand,
   DescribeArtifactCommand,
-  QueryLineageCommand,
-  SageMakerClient,
+  QueryLineageCommand
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './cli-process.js';
-import { runStemma, spawnServe, waitForExit } from './cli-process.js';
+import { clientOf, runStemma, spawnServe, waitForExit } from './cli-process.js';
 import { awsError, tempDir } from './harness.js';
 import type { TestDatabase } from './postgres-databases.js';
 import { freshDatabase } from './postgres-databases.js';
@@ -28,7 +29,7 @@ let db: TestDatabase;
 let replicas: ServeProcess[];
 
 function client(replica: ServeProcess, key: { accessKeyId: string; secretAccessKey: string }): SageMakerClient {
-  return new SageMakerClient({ endpoint: replica.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
+  return clientOf(replica.url, { credentials: key });
 }
 
 beforeAll(async () => {

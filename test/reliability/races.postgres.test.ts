@@ -7,6 +7,8 @@
  * one process.)
  */
 import { rmSync } from 'node:fs';
+import type {
+  SageMakerClient} from '@aws-sdk/client-sagemaker';
 import {
   AddAssociationCommand,
   AssociateTrialComponentCommand,
@@ -24,12 +26,11 @@ import {
   ListAssociationsCommand,
   ListContextsCommand,
   ListModelPackagesCommand,
-  ListTrialComponentsCommand,
-  SageMakerClient,
+  ListTrialComponentsCommand
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../cli-process.js';
-import { spawnServe, waitForExit } from '../cli-process.js';
+import { clientOf, spawnServe, waitForExit } from '../cli-process.js';
 import { tempDir } from '../harness.js';
 import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
@@ -52,7 +53,7 @@ function clientsFor(region: string): SageMakerClient[] {
   return replicas.flatMap((r) =>
     Array.from(
       { length: CLIENTS_PER_REPLICA },
-      () => new SageMakerClient({ endpoint: r.url, region, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 }),
+      () => clientOf(r.url, { region }),
     ),
   );
 }

@@ -8,6 +8,8 @@
  * (and may or may not have landed) never collides with a later one. Each tag gets a key of its own
  * for the same reason: an unacknowledged retag could otherwise overwrite an acknowledged value.
  */
+import type {
+  SageMakerClient} from '@aws-sdk/client-sagemaker';
 import {
   AddAssociationCommand,
   AddTagsCommand,
@@ -25,8 +27,7 @@ import {
   ListContextsCommand,
   ListExperimentsCommand,
   ListTagsCommand,
-  ListTrialComponentsCommand,
-  SageMakerClient,
+  ListTrialComponentsCommand
 } from '@aws-sdk/client-sagemaker';
 import type { Page } from '../../src/sdk/pages.js';
 import { allPages, collect } from '../../src/sdk/pages.js';
@@ -59,9 +60,7 @@ export class Ledger {
   }
 }
 
-export function sdkClient(url: string): SageMakerClient {
-  return new SageMakerClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
-}
+export { clientOf as sdkClient } from '../cli-process.js';
 
 /** An AWS error the server answered (as opposed to the connection failing). */
 function isServiceAnswer(e: unknown): boolean {
