@@ -5,13 +5,11 @@
  * Writes go to a temporary file first and are renamed into place, so a reader never sees half an
  * object.
  */
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { copyFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BucketStore } from './bucket-store.js';
 import { ObjectStoreError, byKeyOrder, checkObjectKey } from './bucket-store.js';
-
-const PARTIAL = '.partial';
+import { PARTIAL, writeAtomically } from './atomic-file.js';
 
 /** Percent-encodes a key into one file name; a leading dot is encoded too, so `.` and `..` stay plain files. */
 export function fileNameOf(key: string): string {
@@ -27,19 +25,6 @@ async function isFile(path: string): Promise<boolean> {
     return (await stat(path)).isFile();
   } catch {
     return false;
-  }
-}
-
-/** Writes `path` through a temporary sibling, so it appears whole or not at all. */
-export async function writeAtomically(path: string, write: (temp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}${PARTIAL}`;
-  try {
-    await write(temp);
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
   }
 }
 

@@ -9,7 +9,8 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BucketStore } from './bucket-store.js';
 import { ObjectStoreError } from './bucket-store.js';
-import { fileNameOf, writeAtomically } from './fs-bucket-store.js';
+import { writeAtomically } from './atomic-file.js';
+import { fileNameOf } from './fs-bucket-store.js';
 
 export { ObjectStoreError } from './bucket-store.js';
 export type { BucketStore, ObjectErrorKind } from './bucket-store.js';

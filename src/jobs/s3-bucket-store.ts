@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BucketStore } from './bucket-store.js';
 import { ObjectStoreError, byKeyOrder, checkObjectKey } from './bucket-store.js';
-import { writeAtomically } from './fs-bucket-store.js';
+import { writeAtomically } from './atomic-file.js';
 
 export interface S3Config {
   /** The endpoint URL, e.g. `http://127.0.0.1:9000`. */
