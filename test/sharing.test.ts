@@ -333,6 +333,10 @@ describe('associations and QueryLineage across accounts', () => {
 
     // Alice cannot delete Bob's association: she cannot read its other end.
     await notFound(alice.sm.send(new DeleteAssociationCommand({ SourceArn: a.action, DestinationArn: b.artifact })));
+    // Nor her context that Bob associated: the refusal says whose association holds it.
+    const held = await awsError(alice.sm.send(new DeleteContextCommand({ ContextName: a.context.split('/')[1] })));
+    expect(held.name).toBe('ValidationException');
+    expect(held.message).toContain(`cannot be deleted: it still has 1 association. Some were made by accounts its lineage is shared with, and only they can delete those (1 by account ${bob.id}).`);
 
     await alice.revoke(bob);
     // The association made before the revoke stays Bob's, but leads nowhere and cannot be touched.

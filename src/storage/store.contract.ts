@@ -97,8 +97,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const assoc = { sourceId: a.id, destinationId: b.id, type: 'ContributedTo' as const, scope, createdAt: 5, createdBy: user, automatic: false };
         await store.transaction((tx) => tx.insertAssociation(assoc));
         await expect(store.transaction((tx) => tx.insertAssociation({ ...assoc, type: 'Produced' }))).rejects.toBeInstanceOf(UniqueViolation);
-        await store.transaction((tx) => tx.insertAssociation({ ...assoc, sourceId: b.id, destinationId: a.id }));
+        await store.transaction((tx) => tx.insertAssociation({ ...assoc, sourceId: b.id, destinationId: a.id, scope: { ...scope, account: '999999999999' } }));
         expect(await store.read((r) => r.countAssociationsOf(a.id))).toBe(2);
+        expect(await store.read((r) => r.associationAccountsOf(a.id))).toEqual(new Map([[scope.account, 1], ['999999999999', 1]]));
         const got = await store.read((r) => r.getAssociation(a.id, b.id));
         expect(got).toMatchObject({ sourceArn: 'arn:a', destinationArn: 'arn:b', sourceType: 'DataSet', destinationType: 'Model', type: 'ContributedTo' });
         expect(await store.transaction((tx) => tx.deleteAssociation(a.id, b.id))).toBe(true);

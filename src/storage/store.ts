@@ -112,6 +112,8 @@ export interface StoreReader extends LineageGraph {
   listAssociations(query: AssociationListQuery): Promise<AssociationRecord[]>;
   /** How many associations have this entity at either end. */
   countAssociationsOf(entityId: number): Promise<number>;
+  /** The same associations by the account that owns each, with how many each account has. */
+  associationAccountsOf(entityId: number): Promise<ReadonlyMap<string, number>>;
   listTags(query: TagListQuery): Promise<Tag[]>;
   countTags(resourceArn: string): Promise<number>;
   getLineageGroup(scope: Scope, name: string): Promise<LineageGroupRecord | undefined>;

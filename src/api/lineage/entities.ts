@@ -122,8 +122,14 @@ export async function deleteEntity(tx: StoreTx, scope: Scope, entity: EntityReco
   const associations = await tx.countAssociationsOf(entity.id);
   if (associations > 0) {
     const noun = associations === 1 ? 'association' : 'associations';
+    // An account the lineage is shared with may own some: only it can list and delete those.
+    const others = [...(await tx.associationAccountsOf(entity.id))].filter(([account]) => account !== scope.account);
+    const theirs = others.map(([account, n]) => `${n} by account ${account}`).join(', ');
     throw new ValidationException(
       `${ENTITY_LABEL[entity.kind]} ${entity.arn} cannot be deleted: it still has ${associations} ${noun}. ` +
+        (others.length > 0
+          ? `Some were made by accounts its lineage is shared with, and only they can delete those (${theirs}). `
+          : '') +
         'Delete its associations first (the SageMaker Python SDK does this with delete(disassociate=True)), ' +
         'or delete it with `stemma delete --cascade`.',
     );

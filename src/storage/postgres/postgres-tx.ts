@@ -29,7 +29,7 @@ import type {
   Tag,
   UserContext,
 } from '../../core/model.js';
-import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
+import { associationListSql, ASSOCIATION_ACCOUNTS_OF_SQL, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
 import { numberPlaceholders } from '../sql/placeholders.js';
 import { POSTGRES_DIALECT } from '../sql/dialect.js';
 import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
@@ -206,6 +206,11 @@ export class PostgresTx implements StoreTx {
       [entityId, entityId, entityId],
     );
     return row?.n ?? 0;
+  }
+
+  async associationAccountsOf(entityId: number): Promise<ReadonlyMap<string, number>> {
+    const { rows } = await this.query<{ account: string; n: string }>(ASSOCIATION_ACCOUNTS_OF_SQL, [entityId, entityId, entityId]);
+    return new Map(rows.map((r) => [r.account, Number(r.n)]));
   }
 
   async listTags(query: TagListQuery): Promise<Tag[]> {

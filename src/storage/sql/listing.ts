@@ -83,6 +83,13 @@ export function entityListSql(q: EntityListQuery): SqlQuery {
 }
 
 /** The SELECT list every association read uses: the edge joined with both of its ends. */
+/** The accounts owning the associations at either end of one entity (`?` × 3: its id), with how many each. */
+export const ASSOCIATION_ACCOUNTS_OF_SQL = `
+  SELECT account, count(*) AS n FROM (
+    SELECT account FROM associations WHERE source_id = ?
+    UNION ALL SELECT account FROM associations WHERE destination_id = ? AND source_id <> ?
+  ) AS ends GROUP BY account ORDER BY account`;
+
 export const ASSOCIATION_COLUMNS = `
   a.id AS id, a.source_id, a.destination_id, s.arn AS source_arn, d.arn AS destination_arn,
   s.type AS source_type, d.type AS destination_type, s.name AS source_name, d.name AS destination_name,

@@ -23,7 +23,7 @@ import type {
   Tag,
   UserContext,
 } from '../../core/model.js';
-import { associationListSql, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
+import { associationListSql, ASSOCIATION_ACCOUNTS_OF_SQL, ASSOCIATION_COLUMNS, ASSOCIATION_FROM, entityListSql, resourceListSql } from '../sql/listing.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { SqlQuery } from '../sql/listing.js';
 import { COMPONENTS_OF_TRIAL_SQL, experimentEntityListSql, RECORD_METRIC_SQL, TRIALS_OF_COMPONENT_SQL } from '../sql/experiments.js';
@@ -189,6 +189,11 @@ export class SqliteTx implements StoreTx {
             + (SELECT count(*) FROM associations WHERE destination_id = ? AND source_id <> ?) AS n`,
     ).get(entityId, entityId, entityId) as { n: number };
     return Promise.resolve(row.n);
+  }
+
+  associationAccountsOf(entityId: number): Promise<ReadonlyMap<string, number>> {
+    const rows = this.stmt(ASSOCIATION_ACCOUNTS_OF_SQL).all(entityId, entityId, entityId) as { account: string; n: number }[];
+    return Promise.resolve(new Map(rows.map((r) => [r.account, r.n])));
   }
 
   listTags(query: TagListQuery): Promise<Tag[]> {
