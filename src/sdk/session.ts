@@ -4,6 +4,7 @@
  */
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+import type { AwsCredentialIdentity } from '@smithy/types';
 
 export interface LineageSession {
   readonly client: SageMakerClient;
@@ -28,12 +29,15 @@ export function sessionOf(client: SageMakerClient, options: { describeConcurrenc
   return { client, describeConcurrency: options.describeConcurrency ?? 8 };
 }
 
+/** The placeholder key a Stemma server in open mode accepts: any key would do. */
+export const OPEN_MODE_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'stemma', secretAccessKey: 'stemma' };
+
 /** Builds a client for Stemma (endpoint given) or for SageMaker (endpoint omitted). */
 export function connect(options: ConnectOptions = {}): LineageSession {
   const client = new SageMakerClient({
     region: options.region ?? 'us-east-1',
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    credentials: options.credentials ?? (options.endpoint === undefined ? undefined : { accessKeyId: 'stemma', secretAccessKey: 'stemma' }),
+    credentials: options.credentials ?? (options.endpoint === undefined ? undefined : OPEN_MODE_CREDENTIALS),
     maxAttempts: options.maxAttempts ?? 3,
   });
   return sessionOf(client, { describeConcurrency: options.describeConcurrency });
