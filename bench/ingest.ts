@@ -4,7 +4,8 @@
  * this run: twice as many clients (eight clients that each wait for their answer leave the server
  * idle between a batch's COMMIT and the next requests, so this shows how much of the gap to
  * capacity is latency), the API on the socket thread, the HTTP stack alone (GET /ping), the API
- * in-process without HTTP, and the bare store writes without validation or protocol. Then the same HTTP workload and store writes
+ * in-process without HTTP (the default writer page cache taking turns with a 64 MiB one), and the
+ * bare store writes without validation or protocol. Then the same HTTP workload and store writes
  * run on PostgreSQL: a throwaway cluster from the machine's binaries, with PostgreSQL's durable
  * defaults (fsync, synchronous commit), on the same machine as the server and the clients.
  */
@@ -15,7 +16,7 @@ import { SageMakerApi } from '../src/api/service.js';
 import { systemClock } from '../src/core/clock.js';
 import { artifactId } from '../src/core/ids.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { SqliteStore, WRITER_CACHE_KIB } from '../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../src/storage/store.js';
 import { startCluster } from '../test/postgres-cluster.js';
 import { httpRequest, runLoad } from './http-load.js';
@@ -96,22 +97,67 @@ export async function runHttp(
   return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
 }
 
-async function runInProcess(calls: Call[]): Promise<Summary> {
+/** One store and API for an in-process run. */
+interface InProcessTarget {
+  readonly dir: string;
+  readonly store: SqliteStore;
+  readonly api: SageMakerApi;
+  readonly latencies: number[];
+  seconds: number;
+}
+
+function inProcessTarget(writerCacheKiB: number): InProcessTarget {
   const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
-  const store = SqliteStore.open({ path: join(dir, 'stemma.db') });
-  const api = new SageMakerApi({ store, clock: systemClock, config: { quotas: null } });
+  const store = SqliteStore.open({ path: join(dir, 'stemma.db'), writerCacheKiB });
+  return { dir, store, api: new SageMakerApi({ store, clock: systemClock, config: { quotas: null } }), latencies: [], seconds: 0 };
+}
+
+/** Chunks each run against both stores in turn, so a drift in the machine's speed falls on both alike. */
+const IN_PROCESS_CHUNKS = 40;
+
+/**
+ * The workload in-process, without HTTP: {@link CLIENTS} concurrent chains of calls, so that
+ * transactions share commits as they do in the server. It runs against two stores that differ only
+ * in the writer's page cache (the default beside 64 MiB), taking turns in chunks.
+ */
+async function runInProcess(perClient: number): Promise<{ writerCache: Summary; largeWriterCache: Summary }> {
+  const targets = [inProcessTarget(WRITER_CACHE_KIB), inProcessTarget(64 * 1024)] as const;
   const ctx = { scope: { account: ACCOUNT, region: REGION }, user: { IamIdentity: { PrincipalId: 'AKIDBENCH' } }, requestId: 'bench' };
-  const latencies: number[] = [];
-  const start = performance.now();
-  for (const call of calls) {
-    const t = performance.now();
-    JSON.stringify(await api.invoke(call.op, JSON.parse(call.body), ctx));
-    latencies.push(performance.now() - t);
+  const chunk = Math.ceil(perClient / IN_PROCESS_CHUNKS);
+  const run = async (target: InProcessTarget, calls: readonly Call[][], from: number, count: number): Promise<void> => {
+    const start = performance.now();
+    await Promise.all(
+      calls.map(async (list) => {
+        for (const call of list.slice(from, from + count)) {
+          const t = performance.now();
+          JSON.stringify(await target.api.invoke(call.op, JSON.parse(call.body), ctx));
+          target.latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    target.seconds += (performance.now() - start) / 1000;
+  };
+  const measured = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc'));
+  try {
+    // Both warm up first (JIT, the files' first pages), unmeasured, as the HTTP runs do.
+    const warmup = Array.from({ length: CLIENTS }, (_, c) => workload(c, 500, 'warmup'));
+    for (const target of targets) {
+      await run(target, warmup, 0, 500);
+      target.latencies.length = 0;
+      target.seconds = 0;
+    }
+    for (let from = 0, turn = 0; from < perClient; from += chunk, turn++) {
+      const [first, second] = turn % 2 === 0 ? targets : ([targets[1], targets[0]] as const);
+      await run(first, measured, from, chunk);
+      await run(second, measured, from, chunk);
+    }
+  } finally {
+    for (const t of targets) {
+      await t.store.close();
+      rmSync(t.dir, { recursive: true, force: true });
+    }
   }
-  const seconds = (performance.now() - start) / 1000;
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  return summarize(latencies, seconds);
+  return { writerCache: summarize(targets[0].latencies, targets[0].seconds), largeWriterCache: summarize(targets[1].latencies, targets[1].seconds) };
 }
 
 /** The rows the workload writes, inserted straight into the store: no protocol, no validation, no rules. */
@@ -190,6 +236,8 @@ interface SqliteResults {
   readonly singleThread: Summary & { errors: number };
   readonly ping: Summary;
   readonly inProcess: Summary;
+  /** The same in-process run with a 64 MiB writer page cache, interleaved with it. */
+  readonly inProcessLargeCache: Summary;
   readonly storeOnly: Summary;
 }
 
@@ -214,10 +262,9 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
     const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
     const doubleClients = await runHttp(server.url, (c) => workload(c, Math.ceil(perClient / 2), 'double'), 2 * CLIENTS);
     const singleThread = await runSingleThreaded(perClient);
-    const inProcessCalls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc')).flat();
-    const inProcess = await runInProcess(inProcessCalls);
+    const inProcess = await runInProcess(perClient);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    return { http, doubleClients, singleThread, ping, inProcess, storeOnly };
+    return { http, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -226,7 +273,7 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
 
 export async function ingestBenchmark(options: { requests: number }): Promise<string> {
   const perClient = Math.ceil(options.requests / CLIENTS);
-  const { http, doubleClients, singleThread, ping, inProcess, storeOnly } = await runOnSqlite(perClient, options.requests);
+  const { http, doubleClients, singleThread, ping, inProcess, inProcessLargeCache, storeOnly } = await runOnSqlite(perClient, options.requests);
   // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
   const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
   const row = (name: string, s: Summary, extra = ''): string[] => [
@@ -241,7 +288,8 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
       row(`baseline: same, ${2 * CLIENTS} clients`, doubleClients, `${CLIENTS} clients = ${fmt.ratio(http.perSecond / doubleClients.perSecond)} of this; ${doubleClients.errors} non-200`),
       row('baseline: same, API on the socket thread', singleThread, `threaded = ${fmt.ratio(http.perSecond / singleThread.perSecond)} of this; ${singleThread.errors} non-200`),
       row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),
-      row('baseline: API in-process, no HTTP', inProcess, 'validation + rules + store'),
+      row('baseline: API in-process, no HTTP', inProcess, `validation + rules + store, ${CLIENTS} chains`),
+      row('baseline: same, writer cache 64 MiB', inProcessLargeCache, `${WRITER_CACHE_KIB / 1024} MiB = ${fmt.ratio(inProcess.perSecond / inProcessLargeCache.perSecond)} of this; interleaved`),
       row('baseline: store writes only (SQLite)', storeOnly, '1 entity + 1 association per tx'),
       row('HTTP, mixed workload (PostgreSQL)', pg.http, `${target(pg.http)}; ${fmt.ratio(pg.http.perSecond / http.perSecond)} of SQLite; ${pg.http.errors} non-200`),
       row('baseline: store writes only (PostgreSQL)', pg.storeOnly, '1 entity + 1 association per tx, one client'),

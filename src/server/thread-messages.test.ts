@@ -20,6 +20,25 @@ describe('thread messages', () => {
     expect(decodeRequest(encodeRequest(envelope))).toEqual(envelope);
   });
 
+  it('leave behind the signature and framing headers, which only the socket thread reads', () => {
+    const signed = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date, Signature=ab',
+      'x-amz-date': '20261121T120000Z',
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      'x-amz-security-token': 'token',
+      'amz-sdk-invocation-id': 'b0a5',
+      'amz-sdk-request': 'attempt=1; max=3',
+      host: '127.0.0.1:8080',
+      connection: 'keep-alive',
+      'content-length': '2',
+    };
+    const kept = { 'x-amz-target': 'SageMaker.ListArtifacts', 'content-type': 'application/x-amz-json-1.1', accept: '*/*', 'user-agent': 'aws-sdk-js' };
+    const decoded = decodeRequest(
+      encodeRequest({ id: 2, request: { method: 'POST', path: '/', headers: { ...signed, ...kept }, body: Buffer.from('{}') }, auth: { caller: { scope: { account: '000000000000', region: 'us-east-1' }, user: {} } } }),
+    );
+    expect(decoded.request.headers).toEqual(kept);
+  });
+
   it('keep any bytes of a request body, and leave out an absent query', () => {
     const decoded = decodeRequest(
       encodeRequest({ id: 1, request: { method: 'PUT', path: '/api/v1/objects/b/k', headers: {}, body: everyByte }, auth: { error: { code: 'X', message: 'm', statusCode: 403 } } }),

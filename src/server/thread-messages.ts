@@ -55,8 +55,33 @@ function split(message: string): { head: string; body: string } {
   return { head: message.slice(0, end), body: message.slice(end + 1) };
 }
 
+/**
+ * Headers that only the socket thread reads: the signature (checked there) and the connection's
+ * framing. They are most of a signed request's head (an SDK's Authorization alone is ~200 bytes),
+ * and the head is parsed on the application thread, beside the store.
+ */
+const SOCKET_THREAD_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'x-amz-date',
+  'x-amz-content-sha256',
+  'x-amz-security-token',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+]);
+
+function applicationHeaders(headers: HttpRequest['headers']): HttpRequest['headers'] {
+  const kept: Record<string, string | undefined> = {};
+  for (const name in headers) if (!SOCKET_THREAD_HEADERS.has(name)) kept[name] = headers[name];
+  return kept;
+}
+
+/** The request without the headers only the socket thread reads ({@link SOCKET_THREAD_HEADERS}). */
 export function encodeRequest({ id, request, auth }: RequestEnvelope): string {
-  const head: RequestHead = [id, request.method, request.path, request.query ?? null, request.headers, auth];
+  const head: RequestHead = [id, request.method, request.path, request.query ?? null, applicationHeaders(request.headers), auth];
   return `${JSON.stringify(head)}\n${request.body.toString('latin1')}`;
 }
 

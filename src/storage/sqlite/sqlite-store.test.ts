@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, entity } from '../store.contract.js';
 import { StoreLocked } from '../store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore, WRITER_CACHE_KIB } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stemma-sqlite-'));
 let n = 0;
@@ -48,6 +48,18 @@ describe('SqliteStore', () => {
     expect(result).toBe('ok');
     expect(await second.read((r) => r.getEntityByArn('arn:before-crash'))).toBeDefined();
     await second.close();
+  });
+
+  it('gives the writer a small page cache, and a bulk import a large one only while it runs', async () => {
+    const store = SqliteStore.open({ path: join(dir, 'cache.db') });
+    const writerCache = (): number => store.database.pragma('cache_size', { simple: true }) as number;
+    expect(writerCache()).toBe(-WRITER_CACHE_KIB);
+    const during = await store.bulkWrite(() => writerCache());
+    expect(during).toBeLessThan(-WRITER_CACHE_KIB);
+    expect(writerCache()).toBe(-WRITER_CACHE_KIB);
+    await expect(store.bulkWrite(() => { throw new Error('import failed'); })).rejects.toThrow('import failed');
+    expect(writerCache()).toBe(-WRITER_CACHE_KIB);
+    await store.close();
   });
 
   it('applies a migration missing below the highest applied one', async () => {

@@ -52,7 +52,29 @@ export interface SqliteStoreOptions {
   readonly onLineageIndexError?: (message: string) => void;
   /** Called each time a lineage index build is done. */
   readonly onLineageIndexReady?: (stats: LineageIndexStats) => void;
+  /** The writer connection's page cache in KiB ({@link WRITER_CACHE_KIB} unless a benchmark compares sizes). */
+  readonly writerCacheKiB?: number;
 }
+
+/**
+ * The reader's page cache: queries walk the lineage graph and list pages, and every page kept saves
+ * a read.
+ */
+const READER_CACHE_KIB = 64 * 1024;
+
+/**
+ * The writer's page cache is kept small on purpose. When an insert splits a b-tree page, SQLite
+ * briefly files a page under the lock-byte page number (page 262,145 at 4 KiB pages) while it sorts
+ * the new siblings; the next COMMIT then truncates the cache above the end of the file, and that
+ * truncation walks the whole cache's hash table. Under a steady insert load most commits follow a
+ * split, so the walk is paid per commit and grows with the cache: with 64 MiB it was a third of
+ * COMMIT's time. The writer touches few pages per transaction (each index's path to one leaf), so
+ * 8 MiB keeps them warm; `npm run bench ingest` measures this size beside 64 MiB in the same run.
+ */
+export const WRITER_CACHE_KIB = 8 * 1024;
+
+/** The writer's page cache while a bulk import runs. */
+const BULK_IMPORT_CACHE_KIB = 64 * 1024;
 
 /** Write transactions between prunings of the lineage change log. */
 const PRUNE_LINEAGE_LOG_EVERY = 2_000;
@@ -65,13 +87,13 @@ interface Waiter {
   fail(e: unknown): void;
 }
 
-function connect(path: string): Db {
+function connect(path: string, cacheKiB: number): Db {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Savepoint journals (one per transaction in a group commit) stay in memory, not in temp files.
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${cacheKiB}`);
   db.pragma('busy_timeout = 5000');
   return db;
 }
@@ -120,11 +142,11 @@ export class SqliteStore implements Store {
     const lock = acquireProcessLock(options.path);
     let writer: Db | undefined;
     try {
-      writer = connect(options.path);
+      writer = connect(options.path, options.writerCacheKiB ?? WRITER_CACHE_KIB);
       migrate(writer, SQLITE_MIGRATIONS, options.path);
       checkAfterCrash(writer, options.path, options.onRecovery);
       writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-      const reader = connect(options.path);
+      const reader = connect(options.path, READER_CACHE_KIB);
       reader.pragma('query_only = ON');
       const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
       const lineage = new SqliteLineageIndex(
@@ -222,13 +244,21 @@ export class SqliteStore implements Store {
       this.commitBatch();
       // An import writes its rows directly; nothing the writer remembers can be trusted after it.
       this.writerCache.forgetAll();
-      return Promise.resolve(
-        this.writer.transaction(() => {
-          const value = fn(this.writer);
-          resetLineageLog(this.writer);
-          return value;
-        })(),
-      );
+      // An import is one long transaction over most of the file: a large cache saves it rereading
+      // pages, and the truncation walk is paid once, at its single COMMIT.
+      const cacheKiB = -(this.writer.pragma('cache_size', { simple: true }) as number);
+      this.writer.pragma(`cache_size = -${Math.max(cacheKiB, BULK_IMPORT_CACHE_KIB)}`);
+      try {
+        return Promise.resolve(
+          this.writer.transaction(() => {
+            const value = fn(this.writer);
+            resetLineageLog(this.writer);
+            return value;
+          })(),
+        );
+      } finally {
+        this.writer.pragma(`cache_size = -${cacheKiB}`);
+      }
     });
   }
 
