@@ -25,7 +25,8 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Store, StoreReader, StoreTx } from '../store.js';
 import { SerialQueue } from './serial-queue.js';
 import type { Checkpointer } from './checkpointer.js';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
+import type { CheckpointResult } from './checkpointer.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer, WAL_RESTART_PAGES } from './checkpointer.js';
 import type { ProcessLock } from './sqlite-lock.js';
 import { acquireProcessLock } from './sqlite-lock.js';
 import { pendingMigrations } from '../migrations.js';
@@ -54,6 +55,8 @@ export interface SqliteStoreOptions {
   readonly onLineageIndexReady?: (stats: LineageIndexStats) => void;
   /** The writer connection's page cache in KiB ({@link WRITER_CACHE_KIB} unless a benchmark compares sizes). */
   readonly writerCacheKiB?: number;
+  /** The WAL length, in pages, past which the writer rewinds it ({@link WAL_RESTART_PAGES}; tests use less). */
+  readonly walRestartPages?: number;
 }
 
 /**
@@ -117,8 +120,19 @@ export class SqliteStore implements Store {
   /** The in-memory lineage graph, kept as fresh as each read's snapshot. */
   readonly lineage: SqliteLineageIndex;
   private writesSincePrune = 0;
+  /** A writer-side checkpoint to rewind the WAL is queued. */
+  private rewinding = false;
+  private readonly walRestartPages: number;
 
-  private constructor(lock: ProcessLock, writer: Db, reader: Db, checkpointer: Checkpointer, lineage: SqliteLineageIndex) {
+  private constructor(
+    lock: ProcessLock,
+    writer: Db,
+    reader: Db,
+    checkpointer: Checkpointer,
+    lineage: SqliteLineageIndex,
+    walRestartPages: number,
+  ) {
+    this.walRestartPages = walRestartPages;
     this.lock = lock;
     this.checkpointer = checkpointer;
     this.writer = writer;
@@ -148,14 +162,20 @@ export class SqliteStore implements Store {
       writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
       const reader = connect(options.path, READER_CACHE_KIB);
       reader.pragma('query_only = ON');
-      const checkpointer = startCheckpointer(options.path, options.onCheckpointError ?? (() => undefined));
+      // The checkpointer starts first and reports to the store once it exists.
+      const opened: { store?: SqliteStore } = {};
+      const checkpointer = startCheckpointer(options.path, {
+        onError: options.onCheckpointError ?? (() => undefined),
+        onCheckpoint: (result) => opened.store?.checkpointed(result),
+      });
       const lineage = new SqliteLineageIndex(
         options.path,
         options.lineageIndex ?? 'lazy',
         options.onLineageIndexError ?? (() => undefined),
         options.onLineageIndexReady,
       );
-      return new SqliteStore(lock, writer, reader, checkpointer, lineage);
+      opened.store = new SqliteStore(lock, writer, reader, checkpointer, lineage, options.walRestartPages ?? WAL_RESTART_PAGES);
+      return opened.store;
     } catch (e) {
       writer?.close();
       lock.release();
@@ -260,6 +280,25 @@ export class SqliteStore implements Store {
         this.writer.pragma(`cache_size = -${cacheKiB}`);
       }
     });
+  }
+
+  /**
+   * A background checkpoint finished. When the WAL has grown long, the writer checkpoints the frames
+   * committed since the worker's checkpoint began (a few hundred pages), between two batches, so
+   * that the WAL is wholly copied back when the next batch begins and SQLite rewinds it.
+   * @internal Called by the checkpointer, and by tests in its place.
+   */
+  checkpointed(result: CheckpointResult): void {
+    if (this.closed || this.rewinding || result.log < this.walRestartPages) return;
+    this.rewinding = true;
+    void this.writes
+      .run(() => {
+        this.commitBatch();
+        if (!this.closed) this.writer.pragma('wal_checkpoint(PASSIVE)');
+        return Promise.resolve();
+      })
+      .catch(() => undefined) // A failed checkpoint leaves the WAL as it was; the worker's next one tries again.
+      .finally(() => (this.rewinding = false));
   }
 
   private openBatch(): void {
