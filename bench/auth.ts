@@ -96,7 +96,7 @@ async function authenticateCost(auth: Authenticator, n: number): Promise<Summary
   const start = performance.now();
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    await auth.authenticate(request.headers, request);
+    await auth.authenticate(request);
     latencies.push(performance.now() - t);
   }
   return summarize(latencies, (performance.now() - start) / 1000);

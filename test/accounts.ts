@@ -12,7 +12,7 @@ const KEY = /^acct-(\d{12})-(.+)$/;
 
 export function testAccountsAuthenticator(defaultRegion = 'us-east-1'): Authenticator {
   return {
-    authenticate(headers) {
+    authenticate({ headers }) {
       const credential = parseAuthorization(headers['authorization']);
       const accessKeyId = credential?.accessKeyId ?? 'anonymous';
       const m = KEY.exec(accessKeyId);

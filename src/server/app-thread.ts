@@ -30,7 +30,7 @@ const outcomes = new WeakMap<HttpRequest, AuthOutcome>();
 
 /** Answers with the socket thread's verdict on the request it is asked about. */
 const socketThreadAuthenticator: Authenticator = {
-  authenticate(_headers, request) {
+  authenticate(request) {
     const outcome = outcomes.get(request);
     if (!outcome) throw new InternalFailure('The request reached the application without its authentication.');
     if ('error' in outcome) throw new ServiceError(outcome.error.code, outcome.error.message, { statusCode: outcome.error.statusCode });

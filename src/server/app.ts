@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps): RequestHandler {
         return { status: 200, headers: { 'content-type': 'text/plain', 'x-amzn-requestid': requestId }, body: 'ok\n' };
       }
       if (reading && !request.path.startsWith('/api/') && !isInvocationsRoute(request.path)) return await staticFileRoute(request, requestId, webRoot);
-      const caller = await auth.authenticate(request.headers, request);
+      const caller = await auth.authenticate(request);
       if (request.path === '/' && request.method === 'POST') return await sagemaker(request, requestId, caller);
       if (isTrialComponentMetricsRoute(request.path)) return await handleTrialComponentMetrics(request, requestId, { api, caller });
       if (isInvocationsRoute(request.path)) return await handleInvocations(request, requestId, { api, caller });

@@ -16,17 +16,17 @@ export interface Caller {
 
 export interface Authenticator {
   /**
-   * The caller of a request, or a 4xx ServiceError. `headers` is `request.headers`; it comes first
-   * because most authenticators need nothing else, while a verifying one re-signs the whole request.
+   * The caller of a request, or a 4xx ServiceError. Most authenticators read only the
+   * Authorization header; a verifying one re-signs the whole request.
    */
-  authenticate(headers: Readonly<Record<string, string | undefined>>, request: HttpRequest): Caller | Promise<Caller>;
+  authenticate(request: HttpRequest): Caller | Promise<Caller>;
 }
 
 export const OPEN_MODE_ACCOUNT = '000000000000';
 
 export function openAuthenticator(defaultRegion = 'us-east-1'): Authenticator {
   return {
-    authenticate(headers) {
+    authenticate({ headers }) {
       const credential = parseAuthorization(headers['authorization']);
       const accessKeyId = credential?.accessKeyId ?? 'anonymous';
       const account = OPEN_MODE_ACCOUNT;

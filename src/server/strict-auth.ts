@@ -123,7 +123,8 @@ export function strictAuthenticator(options: StrictAuthOptions): Authenticator {
   }
 
   return {
-    async authenticate(headers, request): Promise<Caller> {
+    async authenticate(request): Promise<Caller> {
+      const { headers } = request;
       const header = headers['authorization'];
       if (header === undefined || header.trim() === '') throw authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       if (!/^AWS4-HMAC-SHA256\s/.test(header.trim())) {

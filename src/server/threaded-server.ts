@@ -28,7 +28,7 @@ export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authentic
 /** Every request is authenticated here; the application thread decides whether its route needs it. */
 async function authenticate(authenticator: Authenticator, request: HttpRequest, log: Logger): Promise<AuthOutcome> {
   try {
-    return { caller: await authenticator.authenticate(request.headers, request) };
+    return { caller: await authenticator.authenticate(request) };
   } catch (e) {
     if (e instanceof ServiceError && e.fault === 'client') return { error: { code: e.code, message: e.message, statusCode: e.statusCode } };
     // A fault of the authenticator itself: logged here, as app.ts logs its own, and answered as a 500.
