@@ -51,6 +51,7 @@ import type {
   TagListQuery,
 } from '../store.js';
 import { entitySearchSql } from '../sql/entity-lookup.js';
+import { grantShareSql, revokeShareSql, sharesOfSql } from '../sql/lineage-shares.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
@@ -244,11 +245,8 @@ export class PostgresTx implements StoreTx {
   }
 
   async listLineageShares(scope: Scope): Promise<LineageShareRecord[]> {
-    const { rows } = await this.query<DbLineageShare>(
-      `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
-       ORDER BY granted_at, owner_account, grantee_account${this.shareLock}`,
-      [scope.region, scope.account, scope.account],
-    );
+    const q = sharesOfSql(scope, this.shareLock);
+    const { rows } = await this.query<DbLineageShare>(q.sql, q.params);
     return rows.map(toLineageShareRecord);
   }
 
@@ -373,20 +371,14 @@ export class PostgresTx implements StoreTx {
   }
 
   async grantLineageShare(share: LineageShareRecord): Promise<boolean> {
-    const { rowCount } = await this.query(
-      `INSERT INTO lineage_shares (region, owner_account, grantee_account, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (region, owner_account, grantee_account) DO NOTHING`,
-      [share.region, share.ownerAccount, share.granteeAccount, share.grantedAt, JSON.stringify(share.grantedBy)],
-    );
+    const q = grantShareSql(share);
+    const { rowCount } = await this.query(q.sql, q.params);
     return rowCount > 0;
   }
 
   async revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean> {
-    const { rowCount } = await this.query('DELETE FROM lineage_shares WHERE region = ? AND owner_account = ? AND grantee_account = ?', [
-      owner.region,
-      owner.account,
-      granteeAccount,
-    ]);
+    const q = revokeShareSql(owner, granteeAccount);
+    const { rowCount } = await this.query(q.sql, q.params);
     return rowCount > 0;
   }
 

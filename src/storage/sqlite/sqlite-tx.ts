@@ -43,6 +43,7 @@ import type {
   TagListQuery,
 } from '../store.js';
 import { entitySearchSql } from '../sql/entity-lookup.js';
+import { grantShareSql, revokeShareSql, sharesOfSql } from '../sql/lineage-shares.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
@@ -228,10 +229,8 @@ export class SqliteTx implements StoreTx {
   listLineageShares(scope: Scope): Promise<readonly LineageShareRecord[]> {
     const cached = this.cache?.sharesOf(scope.account, scope.region);
     if (cached) return Promise.resolve(cached);
-    const rows = this.stmt(
-      `SELECT * FROM lineage_shares WHERE region = ? AND (owner_account = ? OR grantee_account = ?)
-       ORDER BY granted_at, owner_account, grantee_account`,
-    ).all(scope.region, scope.account, scope.account) as DbLineageShare[];
+    const q = sharesOfSql(scope);
+    const rows = this.stmt(q.sql).all(...q.params) as DbLineageShare[];
     const shares = rows.map(toLineageShareRecord);
     this.cache?.rememberShares(scope.account, scope.region, shares);
     return Promise.resolve(shares);
@@ -359,22 +358,14 @@ export class SqliteTx implements StoreTx {
 
   grantLineageShare(share: LineageShareRecord): Promise<boolean> {
     this.cache?.forgetShares();
-    const r = this.run(
-      `INSERT INTO lineage_shares (region, owner_account, grantee_account, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (region, owner_account, grantee_account) DO NOTHING`,
-      [share.region, share.ownerAccount, share.granteeAccount, share.grantedAt, JSON.stringify(share.grantedBy)],
-    );
-    return Promise.resolve(r.changes > 0);
+    const q = grantShareSql(share);
+    return Promise.resolve(this.run(q.sql, q.params).changes > 0);
   }
 
   revokeLineageShare(owner: Scope, granteeAccount: string): Promise<boolean> {
     this.cache?.forgetShares();
-    const r = this.run('DELETE FROM lineage_shares WHERE region = ? AND owner_account = ? AND grantee_account = ?', [
-      owner.region,
-      owner.account,
-      granteeAccount,
-    ]);
-    return Promise.resolve(r.changes > 0);
+    const q = revokeShareSql(owner, granteeAccount);
+    return Promise.resolve(this.run(q.sql, q.params).changes > 0);
   }
 
   ensureLineageGroup(scope: Scope, name: string, createdAt: number, createdBy: UserContext): Promise<void> {
