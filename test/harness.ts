@@ -56,6 +56,24 @@ export interface RawResponse {
   readonly json: Record<string, unknown>;
 }
 
+/**
+ * Posts one AWS JSON 1.1 request as it is, unsigned unless `headers` sign it, and returns the answer
+ * unparsed: for what the SDK would refuse to send, and for answers that may not be JSON at all.
+ */
+export async function postAwsJson(
+  url: string,
+  target: string | undefined,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', ...(target === undefined ? {} : { 'x-amz-target': target }), ...headers },
+    body,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
 export function tempDir(prefix = 'stemma-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -124,17 +142,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return client;
     },
     raw: async (target, body, headers = {}) => {
-      const res = await fetch(running.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          ...(target === undefined ? {} : { 'x-amz-target': target }),
-          ...headers,
-        },
-        body,
-      });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      const { status, headers: answered, text } = await postAwsJson(running.url, target, body, headers);
+      return { status, headers: answered, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
     close: async () => {
       for (const c of clients) c.destroy();

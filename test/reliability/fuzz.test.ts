@@ -23,7 +23,7 @@ import { encodeNextToken } from '../../src/api/pagination.js';
 import { validateRequest } from '../../src/api/validation/validate.js';
 import { databasePath } from '../../src/storage/open-store.js';
 import type { TestServer } from '../harness.js';
-import { startTestServer, testBackend } from '../harness.js';
+import { postAwsJson, startTestServer, testBackend } from '../harness.js';
 import type { TestDatabase } from '../postgres-databases.js';
 import { freshDatabase } from '../postgres-databases.js';
 import type { FuzzCase } from './fuzz-inputs.js';
@@ -69,23 +69,18 @@ interface Answer {
 }
 
 async function send(target: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  let res: Response;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', ...(target === undefined ? {} : { 'x-amz-target': target }), ...headers },
-      body,
-    });
+    res = await postAwsJson(server.url, target, body, headers);
   } catch (e) {
     return { status: 0, broken: `no answer: ${(e as Error).message}` };
   }
-  const text = await res.text();
   if (res.status === 200) return { status: 200 };
   try {
-    const json = JSON.parse(text) as Record<string, unknown>;
+    const json = JSON.parse(res.text) as Record<string, unknown>;
     return { status: res.status, type: json['__type'], message: json['message'] };
   } catch {
-    return { status: res.status, broken: `not JSON: ${text.slice(0, 120)}` };
+    return { status: res.status, broken: `not JSON: ${res.text.slice(0, 120)}` };
   }
 }
 
