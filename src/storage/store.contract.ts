@@ -106,6 +106,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.transaction((tx) => tx.deleteAssociation(a.id, b.id))).toBe(false);
       }));
 
+    it('deletes only the automatic associations of one type from or to an entity', () =>
+      withStore(async (store) => {
+        const [a, b, c, d] = await store.transaction(async (tx) => [
+          await tx.insertEntity(entity({ arn: 'arn:twin-a' })),
+          await tx.insertEntity(entity({ arn: 'arn:twin-b' })),
+          await tx.insertEntity(entity({ arn: 'arn:twin-c' })),
+          await tx.insertEntity(entity({ arn: 'arn:twin-d' })),
+        ]);
+        const link = (sourceId: number, destinationId: number, type: 'SameAs' | 'DerivedFrom', automatic: boolean) => ({
+          sourceId, destinationId, type, scope, createdAt: 1, createdBy: user, automatic,
+        });
+        await store.transaction(async (tx) => {
+          await tx.insertAssociation(link(a.id, b.id, 'SameAs', true));
+          await tx.insertAssociation(link(b.id, a.id, 'SameAs', true));
+          await tx.insertAssociation(link(a.id, c.id, 'SameAs', false));
+          await tx.insertAssociation(link(d.id, a.id, 'DerivedFrom', true));
+          await tx.insertAssociation(link(b.id, c.id, 'SameAs', true));
+        });
+        expect(await store.transaction((tx) => tx.deleteAutomaticAssociationsOf(a.id, 'SameAs'))).toBe(2);
+        const left = await store.read(async (r) => ({
+          ab: await r.getAssociation(a.id, b.id),
+          ba: await r.getAssociation(b.id, a.id),
+          ac: await r.getAssociation(a.id, c.id),
+          da: await r.getAssociation(d.id, a.id),
+          bc: await r.getAssociation(b.id, c.id),
+        }));
+        expect(left.ab).toBeUndefined();
+        expect(left.ba).toBeUndefined();
+        expect(left.ac).toBeDefined();
+        expect(left.da).toBeDefined();
+        expect(left.bc).toBeDefined();
+      }));
+
     it('lists entities in keyset pages that neither skip nor repeat rows with equal sort values', () =>
       withStore(async (store) => {
         await store.transaction(async (tx) => {

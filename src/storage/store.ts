@@ -164,6 +164,8 @@ export interface StoreTx extends StoreReader {
   deleteEntity(id: number): Promise<void>;
   insertAssociation(association: NewAssociation): Promise<void>;
   deleteAssociation(sourceId: number, destinationId: number): Promise<boolean>;
+  /** Deletes the automatic associations of `type` from or to an entity; returns how many. */
+  deleteAutomaticAssociationsOf(entityId: number, type: AssociationType): Promise<number>;
   /** Adds or overwrites tags by key. */
   putTags(resourceArn: string, tags: readonly Tag[]): Promise<void>;
   removeTags(resourceArn: string, keys: readonly string[]): Promise<void>;

@@ -75,10 +75,5 @@ export async function linkTwinsBetween(tx: StoreTx, region: string, a: string, b
 
 /** Before an artifact is deleted: removes the automatic SameAs associations that join it to its twins. */
 export async function unlinkTwinsOf(tx: StoreTx, artifact: EntityRef): Promise<void> {
-  const hops = [...(await tx.lineageHops([artifact.id], 'out')), ...(await tx.lineageHops([artifact.id], 'in'))];
-  for (const hop of hops) {
-    if (hop.type !== 'SameAs') continue;
-    const association = await tx.getAssociation(hop.sourceId, hop.destinationId);
-    if (association?.automatic) await tx.deleteAssociation(hop.sourceId, hop.destinationId);
-  }
+  await tx.deleteAutomaticAssociationsOf(artifact.id, 'SameAs');
 }

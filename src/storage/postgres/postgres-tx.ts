@@ -52,6 +52,7 @@ import type {
 } from '../store.js';
 import { entitySearchSql } from '../sql/entity-lookup.js';
 import { grantShareSql, revokeShareSql, sharesOfSql } from '../sql/lineage-shares.js';
+import { DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL } from '../sql/associations.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
@@ -347,6 +348,11 @@ export class PostgresTx implements StoreTx {
       destinationId,
     ]);
     return rowCount > 0;
+  }
+
+  async deleteAutomaticAssociationsOf(entityId: number, type: AssociationType): Promise<number> {
+    const { rowCount } = await this.query(DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL, [type, entityId, entityId]);
+    return rowCount;
   }
 
   async putTags(resourceArn: string, tags: readonly Tag[]): Promise<void> {

@@ -44,6 +44,7 @@ import type {
 } from '../store.js';
 import { entitySearchSql } from '../sql/entity-lookup.js';
 import { grantShareSql, revokeShareSql, sharesOfSql } from '../sql/lineage-shares.js';
+import { DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL } from '../sql/associations.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { DbLineageVertex } from '../sql/lineage-rows.js';
@@ -334,6 +335,10 @@ export class SqliteTx implements StoreTx {
   deleteAssociation(sourceId: number, destinationId: number): Promise<boolean> {
     const r = this.run('DELETE FROM associations WHERE source_id = ? AND destination_id = ?', [sourceId, destinationId]);
     return Promise.resolve(r.changes > 0);
+  }
+
+  deleteAutomaticAssociationsOf(entityId: number, type: AssociationType): Promise<number> {
+    return Promise.resolve(this.run(DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL, [type, entityId, entityId]).changes);
   }
 
   putTags(resourceArn: string, tags: readonly Tag[]): Promise<void> {
