@@ -15,6 +15,7 @@ import { ObjectStoreError, parseObjectUri } from '../../jobs/object-store.js';
 import type { ApiDeps } from '../context.js';
 import { stripUndefined, updateResource } from './resources.js';
 import type { JobSupervisor } from './supervisor.js';
+import type { JobKind } from './job-lineage.js';
 
 /** The supervisor, or a clear refusal when this server runs no jobs. */
 export function requireJobs(deps: ApiDeps): JobSupervisor {
@@ -71,27 +72,20 @@ export function hyperparameterValue(raw: string): string {
   return raw;
 }
 
-/** The Describe members a job kind names its status and its start and end times with. */
-export interface JobEndFields {
-  readonly status: string;
-  readonly start: string;
-  readonly end: string;
-}
-
 /**
  * Records how a job ended in its stored Describe answer: status, FailureReason, start and end
  * times. Returns the job, or undefined when it was deleted while it ran.
  */
-export async function recordJobEnd(tx: StoreTx, clock: Clock, arn: string, fields: JobEndFields, outcome: JobOutcome): Promise<ResourceRecord | undefined> {
+export async function recordJobEnd(tx: StoreTx, clock: Clock, arn: string, kind: JobKind, outcome: JobOutcome): Promise<ResourceRecord | undefined> {
   const job = await tx.getResourceByArn(arn);
   if (!job) return undefined;
   const now = clock.now();
   const doc = {
     ...job.doc,
-    [fields.status]: outcome.status,
+    [kind.statusMember]: outcome.status,
     FailureReason: outcome.failureReason,
-    [fields.start]: toEpochSeconds(outcome.startedAt),
-    [fields.end]: toEpochSeconds(outcome.endedAt),
+    [kind.startMember]: toEpochSeconds(outcome.startedAt),
+    [kind.endMember]: toEpochSeconds(outcome.endedAt),
     LastModifiedTime: toEpochSeconds(now),
   };
   await updateResource(tx, job, { status: outcome.status, doc: stripUndefined(doc), modifiedAt: now });

@@ -27,11 +27,39 @@ export interface JobKind {
   readonly componentSuffix: string;
   /** The trial component's Source.SourceType. */
   readonly sourceType: string;
+  /** The Describe members that hold the job's status and its start and end times. */
+  readonly statusMember: string;
+  readonly startMember: string;
+  readonly endMember: string;
 }
 
-export const TRAINING: JobKind = { kind: 'training-job', label: 'Training job', componentSuffix: 'aws-training-job', sourceType: 'SageMakerTrainingJob' };
-export const PROCESSING: JobKind = { kind: 'processing-job', label: 'Processing job', componentSuffix: 'aws-processing-job', sourceType: 'SageMakerProcessingJob' };
-export const TRANSFORM: JobKind = { kind: 'transform-job', label: 'Transform job', componentSuffix: 'aws-transform-job', sourceType: 'SageMakerTransformJob' };
+export const TRAINING: JobKind = {
+  kind: 'training-job',
+  label: 'Training job',
+  componentSuffix: 'aws-training-job',
+  sourceType: 'SageMakerTrainingJob',
+  statusMember: 'TrainingJobStatus',
+  startMember: 'TrainingStartTime',
+  endMember: 'TrainingEndTime',
+};
+export const PROCESSING: JobKind = {
+  kind: 'processing-job',
+  label: 'Processing job',
+  componentSuffix: 'aws-processing-job',
+  sourceType: 'SageMakerProcessingJob',
+  statusMember: 'ProcessingJobStatus',
+  startMember: 'ProcessingStartTime',
+  endMember: 'ProcessingEndTime',
+};
+export const TRANSFORM: JobKind = {
+  kind: 'transform-job',
+  label: 'Transform job',
+  componentSuffix: 'aws-transform-job',
+  sourceType: 'SageMakerTransformJob',
+  statusMember: 'TransformJobStatus',
+  startMember: 'TransformStartTime',
+  endMember: 'TransformEndTime',
+};
 
 export function componentNameOf(kind: JobKind, jobName: string): string {
   return `${jobName}-${kind.componentSuffix}`;

@@ -90,7 +90,7 @@ export function processingJobOperations(deps: ApiDeps): OperationTable {
 
   async function finish(ctx: RequestContext, input: CreateProcessingJobRequest, arn: string, outcome: JobOutcome): Promise<void> {
     await store.transaction(async (tx) => {
-      if (!(await recordJobEnd(tx, clock, arn, { status: 'ProcessingJobStatus', start: 'ProcessingStartTime', end: 'ProcessingEndTime' }, outcome))) return;
+      if (!(await recordJobEnd(tx, clock, arn, PROCESSING, outcome))) return;
       const outputs =
         outcome.status === 'Completed'
           ? (input.ProcessingOutputConfig?.Outputs ?? []).map((o) => ({ name: o.OutputName, uri: (o.S3Output as { S3Uri: string }).S3Uri, type: 'DataSet' }))

@@ -11,27 +11,29 @@ import type { JobKind } from './job-lineage.js';
 import { stripUndefined, updateResource } from './resources.js';
 import { RESTART_REASON } from './supervisor.js';
 
-const KINDS: readonly { kind: JobKind; statusMember: string; endMember: string }[] = [
-  { kind: TRAINING, statusMember: 'TrainingJobStatus', endMember: 'TrainingEndTime' },
-  { kind: PROCESSING, statusMember: 'ProcessingJobStatus', endMember: 'ProcessingEndTime' },
-  { kind: TRANSFORM, statusMember: 'TransformJobStatus', endMember: 'TransformEndTime' },
-  // Tuning jobs have no trial component: finishing their lineage finds none and does nothing.
-  {
-    kind: { kind: 'hyper-parameter-tuning-job' as JobKind['kind'], label: 'Hyperparameter tuning job', componentSuffix: 'aws-tuning-job', sourceType: '' },
-    statusMember: 'HyperParameterTuningJobStatus',
-    endMember: 'HyperParameterTuningEndTime',
-  },
+/** A kind of job a restart can find running: where its status and end time go, and its lineage. */
+interface Recoverable {
+  readonly kind: string;
+  readonly statusMember: string;
+  readonly endMember: string;
+  /** Absent for tuning jobs, which have no trial component of their own. */
+  readonly lineage?: JobKind;
+}
+
+const KINDS: readonly Recoverable[] = [
+  ...[TRAINING, PROCESSING, TRANSFORM].map((k) => ({ kind: k.kind, statusMember: k.statusMember, endMember: k.endMember, lineage: k })),
+  { kind: 'hyper-parameter-tuning-job', statusMember: 'HyperParameterTuningJobStatus', endMember: 'HyperParameterTuningEndTime' },
 ];
 
 /** Marks the interrupted jobs of this runner; returns how many. */
 export async function recoverInterruptedJobs(deps: ApiDeps, runnerId: string): Promise<number> {
   const { store, clock } = deps;
   return store.transaction(async (tx) => {
-    const jobs = await tx.listResourcesInStatus(KINDS.map((k) => k.kind.kind), ['InProgress', 'Stopping']);
+    const jobs = await tx.listResourcesInStatus(KINDS.map((k) => k.kind), ['InProgress', 'Stopping']);
     let n = 0;
     for (const job of jobs) {
       if (store.backend !== 'sqlite' && job.doc['_runner'] !== runnerId) continue;
-      const spec = KINDS.find((k) => k.kind.kind === job.kind);
+      const spec = KINDS.find((k) => k.kind === job.kind);
       if (!spec) continue;
       const now = clock.now();
       const status = job.status === 'Stopping' ? 'Stopped' : 'Failed';
@@ -45,8 +47,10 @@ export async function recoverInterruptedJobs(deps: ApiDeps, runnerId: string): P
         ...(job.kind === 'training-job' ? { SecondaryStatus: status } : {}),
       };
       await updateResource(tx, job, { status, doc: stripUndefined(doc), modifiedAt: now });
-      const ctx = { scope: { account: job.account, region: job.region }, user: {}, requestId: 'recovery' };
-      await finishJobLineage(tx, deps, ctx, { kind: spec.kind, name: job.name, arn: job.arn }, { status: { PrimaryStatus: status, Message: reason }, endTime: now, metrics: [] }, []);
+      if (spec.lineage) {
+        const ctx = { scope: { account: job.account, region: job.region }, user: {}, requestId: 'recovery' };
+        await finishJobLineage(tx, deps, ctx, { kind: spec.lineage, name: job.name, arn: job.arn }, { status: { PrimaryStatus: status, Message: reason }, endTime: now, metrics: [] }, []);
+      }
       n++;
     }
     return n;

@@ -41,7 +41,7 @@ export function transformJobOperations(deps: ApiDeps): OperationTable {
 
   async function finish(ctx: RequestContext, name: string, arn: string, outputPath: string, outcome: JobOutcome): Promise<void> {
     await store.transaction(async (tx) => {
-      if (!(await recordJobEnd(tx, clock, arn, { status: 'TransformJobStatus', start: 'TransformStartTime', end: 'TransformEndTime' }, outcome))) return;
+      if (!(await recordJobEnd(tx, clock, arn, TRANSFORM, outcome))) return;
       await finishJobLineage(
         tx,
         deps,
