@@ -8,6 +8,7 @@ import { LOG_FILE, startJob } from './job-run.js';
 import { FsBucketStore } from './fs-bucket-store.js';
 import { ObjectStore } from './object-store.js';
 import { ProcessRuntime } from './process-runtime.js';
+import type { ContainerExit, ContainerRuntime } from './runtime.js';
 
 function setup(): { objects: ObjectStore; deps: Parameters<typeof startJob>[1]; plan: (p: Partial<JobPlan>) => JobPlan; workDir: string } {
   const root = mkdtempSync(join(tmpdir(), 'stemma-job-'));
@@ -85,6 +86,34 @@ describe('a job run with the process runtime', () => {
     expect(missing.failureReason).toMatch(/could not download channel train from s3:\/\/input-bucket\/none\//);
     const c = setup();
     expect((await startJob(c.plan({ entrypoint: ['no-such-command-stemma'] }), c.deps).outcome).failureReason).toMatch(/Could not start/);
+  });
+
+  it('ends in Stopped whenever the Stop comes, even while the job is still being set up', async () => {
+    // A container that runs until it is stopped, so a Stop that misses it leaves the job running.
+    let started = 0;
+    const runtime: ContainerRuntime = {
+      name: 'until-stopped',
+      run: () => {
+        started++;
+        let stop = (): void => undefined;
+        const exit = new Promise<ContainerExit>((resolve) => (stop = () => resolve({ kind: 'exited', code: null, signal: 'SIGTERM' })));
+        return { stop: () => stop(), exit };
+      },
+    };
+    // Stop after 0, 1, 2, … event-loop turns, through the whole set-up, until Stops reach a
+    // container already started.
+    let afterStart = 0;
+    for (let turns = 0; afterStart < 3 && turns < 2_000; turns++) {
+      const { deps, plan } = setup();
+      const before = started;
+      const run = startJob(plan({ files: { '/opt/ml/input/config/hyperparameters.json': '{}' } }), { ...deps, runtime });
+      for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+      if (started > before) afterStart++;
+      run.stop('user');
+      const outcome = await Promise.race([run.outcome, new Promise((r) => setTimeout(() => r('still running'), 2_000))]);
+      expect(outcome, `stopped after ${turns} event-loop turns`).toMatchObject({ status: 'Stopped', stoppedBy: 'user' });
+    }
+    expect(afterStart).toBe(3);
   });
 
   it('stops on request and at MaxRuntimeInSeconds, ending the whole process group', async () => {

@@ -191,9 +191,11 @@ export function startJob(plan: JobPlan, deps: { runtime: ContainerRuntime; objec
           return finish('Failed', `ClientError: could not fetch the source code from ${plan.code.uri}: ${describeError(e)}`);
         }
       }
-      if (stopCause) return finish('Stopped');
       const cwd = plan.cwd === undefined ? plan.workDir : hostPath(plan.workDir, plan.cwd);
       await mkdir(cwd, { recursive: true });
+      // Checked with no await before the container starts: a Stop that came earlier had no
+      // container to end, and one that comes later finds it.
+      if (stopCause) return finish('Stopped');
       container = deps.runtime.run({
         image: plan.image,
         entrypoint: plan.entrypoint,

@@ -97,6 +97,13 @@ export function startServing(plan: ServingPlan, deps: { runtime: ContainerRuntim
       throw new Error(`could not fetch the model's data or code: ${e instanceof Error ? e.message : String(e)}`);
     }
     port = await freePort();
+    // Checked with no await before the container starts: a stop that came earlier had no
+    // container to end, and one that comes later finds it.
+    if (stopped) {
+      log.end();
+      endedResolve();
+      throw new Error('stopped before it was ready');
+    }
     const program = plan.environment['SAGEMAKER_PROGRAM'];
     container = deps.runtime.run({
       image: plan.image,
