@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract, entity } from '../store.contract.js';
 import { StoreLocked } from '../store.js';
+import type { StoreTx } from '../store.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteStore, WRITER_CACHE_KIB } from './sqlite-store.js';
 
@@ -70,7 +71,7 @@ describe('SqliteStore', () => {
     for (let i = 0; i < 40; i++) await store.transaction((tx) => tx.insertEntity(entity({ arn: `arn:rewind:${i}` })));
     const before = salts();
     // As the worker reports after a checkpoint that could not catch up with the commits.
-    store.checkpointed({ log: 1_000, checkpointed: 900 });
+    await store.checkpointed({ log: 1_000, checkpointed: 900 });
     await store.transaction((tx) => tx.insertEntity(entity({ arn: 'arn:after-rewind' })));
     const after = salts();
     const kept = await store.read((r) => r.getEntityByArn('arn:rewind:39'));
@@ -102,6 +103,14 @@ describe('SqliteStore', () => {
     const user = { IamIdentity: { PrincipalId: 'test' } };
     const share = { ownerAccount: '222222222222', region: 'us-east-1', granteeAccount: scope.account, grantedAt: 1, grantedBy: user };
     const failing = new Error('the transaction fails after its writes');
+    /** Runs `writes` in a transaction that then fails, so all of it rolls back. */
+    const rolledBack = (store: SqliteStore, writes: (tx: StoreTx) => Promise<unknown>): Promise<void> =>
+      expect(
+        store.transaction(async (tx) => {
+          await writes(tx);
+          throw failing;
+        }),
+      ).rejects.toBe(failing);
 
     it('sees a grant and a revoke in the next transaction after the shares were read', async () => {
       const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
@@ -115,26 +124,20 @@ describe('SqliteStore', () => {
 
     it('forgets a grant that was read and then rolled back', async () => {
       const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.grantLineageShare(share);
-          expect(await tx.listLineageShares(scope)).toEqual([share]);
-          throw failing;
-        }),
-      ).rejects.toBe(failing);
+      await rolledBack(store, async (tx) => {
+        await tx.grantLineageShare(share);
+        expect(await tx.listLineageShares(scope)).toEqual([share]);
+      });
       expect(await store.transaction((tx) => tx.listLineageShares(scope))).toEqual([]);
       await store.close();
     });
 
     it('creates the lineage group again when the transaction that created it rolled back', async () => {
       const store = SqliteStore.open({ path: join(dir, `cache-${n++}.db`) });
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.ensureLineageGroup(scope, 'g', 1, user);
-          await tx.ensureLineageGroup(scope, 'g', 1, user);
-          throw failing;
-        }),
-      ).rejects.toBe(failing);
+      await rolledBack(store, async (tx) => {
+        await tx.ensureLineageGroup(scope, 'g', 1, user);
+        await tx.ensureLineageGroup(scope, 'g', 1, user);
+      });
       expect(await store.read((r) => r.getLineageGroup(scope, 'g'))).toBeUndefined();
       await store.transaction((tx) => tx.ensureLineageGroup(scope, 'g', 2, user));
       await store.transaction((tx) => tx.ensureLineageGroup(scope, 'g', 3, user));

@@ -164,9 +164,12 @@ export class SqliteStore implements Store {
       reader.pragma('query_only = ON');
       // The checkpointer starts first and reports to the store once it exists.
       const opened: { store?: SqliteStore } = {};
+      const onCheckpointError = options.onCheckpointError ?? (() => undefined);
       const checkpointer = startCheckpointer(options.path, {
-        onError: options.onCheckpointError ?? (() => undefined),
-        onCheckpoint: (result) => opened.store?.checkpointed(result),
+        onError: onCheckpointError,
+        onCheckpoint: (result) => {
+          opened.store?.checkpointed(result).catch((e: unknown) => onCheckpointError(e instanceof Error ? e.message : String(e)));
+        },
       });
       const lineage = new SqliteLineageIndex(
         options.path,
@@ -286,18 +289,19 @@ export class SqliteStore implements Store {
    * A background checkpoint finished. When the WAL has grown long, the writer checkpoints the frames
    * committed since the worker's checkpoint began (a few hundred pages), between two batches, so
    * that the WAL is wholly copied back when the next batch begins and SQLite rewinds it.
+   * A failed checkpoint leaves the WAL as it was (the worker's next report tries again) and is
+   * reported like the worker's own failures.
    * @internal Called by the checkpointer, and by tests in its place.
    */
-  checkpointed(result: CheckpointResult): void {
-    if (this.closed || this.rewinding || result.log < this.walRestartPages) return;
+  checkpointed(result: CheckpointResult): Promise<void> {
+    if (this.closed || this.rewinding || result.log < this.walRestartPages) return Promise.resolve();
     this.rewinding = true;
-    void this.writes
+    return this.writes
       .run(() => {
         this.commitBatch();
         if (!this.closed) this.writer.pragma('wal_checkpoint(PASSIVE)');
         return Promise.resolve();
       })
-      .catch(() => undefined) // A failed checkpoint leaves the WAL as it was; the worker's next one tries again.
       .finally(() => (this.rewinding = false));
   }
 
