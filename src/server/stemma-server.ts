@@ -26,8 +26,8 @@ import type { Authenticator } from './auth.js';
 import type { Logger } from './log.js';
 import { jsonLogger } from './log.js';
 import type { RequestHandler } from './http-types.js';
-import type { ListeningServer } from './node-server.js';
-import { listen } from './node-server.js';
+import type { ListeningServer } from './http-server.js';
+import { listen } from './http-server.js';
 import { defaultWebRoot } from './web-root.js';
 
 export interface ServeConfig {
