@@ -23,3 +23,19 @@ describe('parseAuthorization', () => {
     expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/20261121/us-east-1')).toBeUndefined();
   });
 });
+
+describe('parseAuthorization on unusual but valid headers', () => {
+  it('accepts any spacing, any field order, and keeps the last of a repeated field', () => {
+    const c = parseAuthorization('AWS4-HMAC-SHA256   Signature=s1 ,SignedHeaders=host , Credential=OLD/1/us-east-1/sagemaker/aws4_request,Credential = AK/20261122/ap-south-1/sagemaker/aws4_request, Signature=s2');
+    expect(c).toEqual({ accessKeyId: 'AK', date: '20261122', region: 'ap-south-1', service: 'sagemaker', signedHeaders: ['host'], signature: 's2' });
+  });
+
+  it('refuses another algorithm, a missing space after it, and a scope without its access key or region', () => {
+    expect(parseAuthorization('AWS4-HMAC-SHA256X Credential=AK/1/us-east-1/s/aws4_request')).toBeUndefined();
+    expect(parseAuthorization('AWS4-ECDSA-P256-SHA256 Credential=AK/1/us-east-1/s/aws4_request')).toBeUndefined();
+    expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=/1/us-east-1/s/aws4_request')).toBeUndefined();
+    expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=AK/1//s/aws4_request')).toBeUndefined();
+    expect(parseAuthorization('AWS4-HMAC-SHA256 Credential=AK/1/us-east-1/s/aws5_request')).toBeUndefined();
+    expect(parseAuthorization('AWS4-HMAC-SHA256 SignedHeaders=host, Signature=abc')).toBeUndefined();
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * Reads the credential scope out of a SigV4 `Authorization` header:
  * `AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=…, Signature=…`.
- * This only parses; verifying the signature is the job of the strict authenticator.
+ * This only parses; verifying the signature is the job of the strict authenticator. Every request
+ * is parsed on the socket thread, so this walks the header once with indexOf instead of building
+ * a map of its fields.
  */
 export interface SigV4Credential {
   readonly accessKeyId: string;
@@ -12,27 +14,34 @@ export interface SigV4Credential {
   readonly signature: string;
 }
 
-const HEADER_RE = /^AWS4-HMAC-SHA256\s+(.*)$/;
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+
+const SPACE = /\s/;
 
 export function parseAuthorization(header: string | undefined): SigV4Credential | undefined {
   if (!header) return undefined;
-  const m = HEADER_RE.exec(header.trim());
-  if (!m?.[1]) return undefined;
-  const fields = new Map<string, string>();
-  for (const part of m[1].split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  const text = header.trim();
+  // The algorithm, then at least one space, then the comma-separated fields.
+  if (!text.startsWith(ALGORITHM) || !SPACE.test(text.charAt(ALGORITHM.length))) return undefined;
+  let credential: string | undefined;
+  let signedHeaders = '';
+  let signature = '';
+  for (let start = ALGORITHM.length; start < text.length; ) {
+    const comma = text.indexOf(',', start);
+    const end = comma < 0 ? text.length : comma;
+    const eq = text.indexOf('=', start);
+    if (eq >= 0 && eq < end) {
+      const name = text.slice(start, eq).trim();
+      // A name given twice keeps its last value.
+      if (name === 'Credential') credential = text.slice(eq + 1, end).trim();
+      else if (name === 'SignedHeaders') signedHeaders = text.slice(eq + 1, end).trim();
+      else if (name === 'Signature') signature = text.slice(eq + 1, end).trim();
+    }
+    start = end + 1;
   }
-  const credential = fields.get('Credential')?.split('/');
-  if (!credential || credential.length !== 5 || credential[4] !== 'aws4_request') return undefined;
-  const [accessKeyId, date, region, service] = credential as [string, string, string, string, string];
+  const scope = credential?.split('/');
+  if (!scope || scope.length !== 5 || scope[4] !== 'aws4_request') return undefined;
+  const [accessKeyId, date, region, service] = scope as [string, string, string, string, string];
   if (!accessKeyId || !region) return undefined;
-  return {
-    accessKeyId,
-    date,
-    region,
-    service,
-    signedHeaders: (fields.get('SignedHeaders') ?? '').split(';').filter(Boolean),
-    signature: fields.get('Signature') ?? '',
-  };
+  return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';').filter(Boolean), signature };
 }
