@@ -143,6 +143,13 @@ describe('the HTTP server', () => {
     expect(echoed(c.answers[0]).headers['x-thing']).toBe('a, b');
   });
 
+  it('takes headers named like object properties as plain headers', async () => {
+    const c = client(await serve());
+    c.send(post('/', '', '__proto__: p\r\nconstructor: c\r\n'));
+    await c.untilAnswers(1);
+    expect(echoed(c.answers[0]).headers).toMatchObject({ ['__proto__']: 'p', constructor: 'c' });
+  });
+
   it('answers pipelined requests in the order they were sent, however long each takes', async () => {
     const c = client(await serve());
     c.send(post('/slow/30', '1') + post('/slow/1', '2') + post('/', '3'));

@@ -113,9 +113,12 @@ function serialize(response: HttpResponse, method: string, keepAlive: boolean): 
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-/** Lower-cased names; a repeated header's values are joined with ", " (RFC 9110 §5.3). */
+/**
+ * Lower-cased names; a repeated header's values are joined with ", " (RFC 9110 §5.3). The record
+ * has no prototype, so a header named `__proto__` or `constructor` is a header like any other.
+ */
 function headerRecord(raw: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
