@@ -316,6 +316,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         );
         expect(await store.read((r) => r.quotaUsage(scope, 'artifact'))).toBe(20);
       }));
+
+    it('undoes a failed transaction alone among many started together, and keeps every other one', () =>
+      withStore(async (store) => {
+        // Twelve at once span several group commits on SQLite; the seventh fails after writing.
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) =>
+            store.transaction(async (tx) => {
+              await tx.adjustQuotaUsage(scope, 'artifact', 1, null);
+              await tx.insertEntity(entity({ arn: `arn:g${i}` }));
+              if (i === 6) throw new Error('the seventh fails');
+            }),
+          ),
+        );
+        expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i === 6 ? 'rejected' : 'fulfilled')));
+        const kept = await store.read(async (r) => Promise.all(Array.from({ length: 12 }, (_, i) => r.getEntityByArn(`arn:g${i}`))));
+        expect(kept.map((e) => e !== undefined)).toEqual(Array.from({ length: 12 }, (_, i) => i !== 6));
+        expect(await store.read((r) => r.quotaUsage(scope, 'artifact'))).toBe(11);
+      }));
   });
   // ---- Experiments, trials, trial components and Search ----
 
