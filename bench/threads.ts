@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { HttpRequest, HttpResponse } from '../src/server/http-types.js';
 import type { AuthOutcome } from '../src/server/thread-messages.js';
-import { decodeResponse, encodeRequest } from '../src/server/thread-messages.js';
+import { CallerNumbers, decodeResponse, encodeRequest } from '../src/server/thread-messages.js';
 import { CLIENTS } from './ingest.js';
 import { fmt, table } from './stats.js';
 
@@ -39,10 +39,11 @@ const response: HttpResponse = {
  */
 const ECHO_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.codec).then(({ decodeRequest, encodeResponse }) => {
+import(workerData.codec).then(({ decodeRequest, encodeResponse, KnownCallers }) => {
+  const callers = new KnownCallers();
   parentPort.on('message', (m) => {
     if (typeof m === 'string') {
-      const { id } = decodeRequest(m);
+      const { id } = decodeRequest(m, callers);
       parentPort.postMessage(encodeResponse({ id, response: workerData.response }));
     } else {
       const { id } = m;
@@ -63,8 +64,9 @@ async function crossThreads(kind: 'string' | 'object', roundTrips: number): Prom
   const codec = new URL('../src/server/thread-messages.js', import.meta.url).href;
   const worker = new Worker(ECHO_SOURCE, { eval: true, workerData: { codec, response } });
   await new Promise((resolve) => worker.once('message', resolve));
+  const callers = new CallerNumbers();
   const send = (id: number): void =>
-    worker.postMessage(kind === 'string' ? encodeRequest({ id, request, auth }) : { type: 'request', id, request, auth });
+    worker.postMessage(kind === 'string' ? encodeRequest({ id, request, auth }, callers) : { type: 'request', id, request, auth });
   let sent = 0;
   let answered = 0;
   const cpu = process.cpuUsage();

@@ -15,7 +15,7 @@ import { jsonLogger } from './log.js';
 import type { Application, ServeConfig } from './stemma-server.js';
 import { buildApplication } from './stemma-server.js';
 import type { AuthOutcome, FromAppThread, ToAppThread } from './thread-messages.js';
-import { decodeRequest, encodeResponse } from './thread-messages.js';
+import { decodeRequest, encodeResponse, KnownCallers } from './thread-messages.js';
 
 function requireParentPort(): MessagePort {
   if (!parentPort) throw new Error('app-thread.js runs only as a worker thread.');
@@ -38,8 +38,11 @@ const socketThreadAuthenticator: Authenticator = {
   },
 };
 
+/** The callers the socket thread has sent, by number. */
+const callers = new KnownCallers();
+
 function answer(app: Application, log: Logger, message: string): void {
-  const { id, request, auth } = decodeRequest(message);
+  const { id, request, auth } = decodeRequest(message, callers);
   outcomes.set(request, auth);
   app.handler(request).then(
     (response: HttpResponse) => post(encodeResponse({ id, response })),

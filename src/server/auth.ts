@@ -24,16 +24,26 @@ export interface Authenticator {
 
 export const OPEN_MODE_ACCOUNT = '000000000000';
 
+/**
+ * A caller that nothing may change. The threaded server hands one caller object to every request
+ * of the same caller (thread-messages.ts), so callers are frozen where they are made, in every
+ * mode: a handler that tried to change one fails in every test instead of in one mode.
+ */
+export function frozenCaller(scope: Scope, user: UserContext): Caller {
+  const identity = user.IamIdentity ? { IamIdentity: Object.freeze({ ...user.IamIdentity }) } : {};
+  return Object.freeze({ scope: Object.freeze({ ...scope }), user: Object.freeze({ ...user, ...identity }) });
+}
+
 export function openAuthenticator(defaultRegion = 'us-east-1'): Authenticator {
   return {
     authenticate({ headers }) {
       const credential = parseAuthorization(headers['authorization']);
       const accessKeyId = credential?.accessKeyId ?? 'anonymous';
       const account = OPEN_MODE_ACCOUNT;
-      return {
-        scope: { account, region: credential?.region ?? defaultRegion },
-        user: { IamIdentity: { Arn: `arn:aws:iam::${account}:user/${accessKeyId}`, PrincipalId: accessKeyId } },
-      };
+      return frozenCaller(
+        { account, region: credential?.region ?? defaultRegion },
+        { IamIdentity: { Arn: `arn:aws:iam::${account}:user/${accessKeyId}`, PrincipalId: accessKeyId } },
+      );
     },
   };
 }

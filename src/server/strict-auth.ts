@@ -15,6 +15,7 @@ import { ServiceError } from '../core/errors.js';
 import { SIGNING_SERVICE, signingQuery } from '../core/signing.js';
 import type { Clock } from '../core/clock.js';
 import type { Authenticator, Caller } from './auth.js';
+import { frozenCaller } from './auth.js';
 import type { HttpRequest } from './http-types.js';
 import type { AccessKey } from './keys-file.js';
 import { parseAuthorization } from './sigv4.js';
@@ -175,10 +176,10 @@ export function strictAuthenticator(options: StrictAuthOptions): Authenticator {
             'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
         );
       }
-      return {
-        scope: { account: key.account, region: credential.region },
-        user: { IamIdentity: { Arn: `arn:aws:iam::${key.account}:user/${key.identity}`, PrincipalId: key.accessKeyId } },
-      };
+      return frozenCaller(
+        { account: key.account, region: credential.region },
+        { IamIdentity: { Arn: `arn:aws:iam::${key.account}:user/${key.identity}`, PrincipalId: key.accessKeyId } },
+      );
     },
   };
 }

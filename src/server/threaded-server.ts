@@ -20,7 +20,7 @@ import { authenticatorFor } from './auth-mode.js';
 import type { Authenticator } from './auth.js';
 import type { ServeConfig } from './stemma-server.js';
 import type { AuthOutcome, FromAppThread, ToAppThread } from './thread-messages.js';
-import { decodeResponse, encodeRequest } from './thread-messages.js';
+import { CallerNumbers, decodeResponse, encodeRequest } from './thread-messages.js';
 
 /** What can cross to the application thread: everything but objects with behaviour (its logger is its own). */
 export type ThreadedServeConfig = Omit<ServeConfig, 'clock' | 'log' | 'authenticator'>;
@@ -96,12 +96,13 @@ export async function startThreadedStemma(config: ThreadedServeConfig, log: Logg
     throw e;
   }
 
+  const callers = new CallerNumbers();
   const handler = async (request: HttpRequest): Promise<HttpResponse> => {
     const auth = await authenticate(authenticator, request, log);
     return new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, resolve);
-      worker.postMessage(encodeRequest({ id, request, auth }) satisfies ToAppThread);
+      worker.postMessage(encodeRequest({ id, request, auth }, callers) satisfies ToAppThread);
     });
   };
 
