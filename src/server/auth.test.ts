@@ -17,4 +17,18 @@ describe('the open authenticator', () => {
     expect(caller.scope.region).toBe('us-east-1');
     expect([caller, caller.scope, caller.user, caller.user.IamIdentity].every((part) => Object.isFrozen(part))).toBe(true);
   });
+
+  it('hands a key the same caller for every request in a region, and another in another region', async () => {
+    const open = openAuthenticator();
+    const request = (region: string) => ({
+      method: 'POST',
+      path: '/',
+      headers: { authorization: authorization.replace('eu-west-1', region) },
+      body: Buffer.alloc(0),
+    });
+    const [a, b, c] = await Promise.all([open.authenticate(request('eu-west-1')), open.authenticate(request('eu-west-1')), open.authenticate(request('us-west-2'))]);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(c.scope.region).toBe('us-west-2');
+  });
 });

@@ -34,16 +34,24 @@ export function frozenCaller(scope: Scope, user: UserContext): Caller {
   return Object.freeze({ scope: Object.freeze({ ...scope }), user: Object.freeze({ ...user, ...identity }) });
 }
 
+/** Callers an open authenticator keeps, so that a key's requests share one (a few keys is usual). */
+const OPEN_CALLERS_KEPT = 1024;
+
 export function openAuthenticator(defaultRegion = 'us-east-1'): Authenticator {
+  const callers = new Map<string, Caller>();
   return {
     authenticate({ headers }) {
       const credential = parseAuthorization(headers['authorization']);
       const accessKeyId = credential?.accessKeyId ?? 'anonymous';
+      const region = credential?.region ?? defaultRegion;
+      const key = `${accessKeyId}\u0000${region}`;
+      const kept = callers.get(key);
+      if (kept) return kept;
       const account = OPEN_MODE_ACCOUNT;
-      return frozenCaller(
-        { account, region: credential?.region ?? defaultRegion },
-        { IamIdentity: { Arn: `arn:aws:iam::${account}:user/${accessKeyId}`, PrincipalId: accessKeyId } },
-      );
+      const caller = frozenCaller({ account, region }, { IamIdentity: { Arn: `arn:aws:iam::${account}:user/${accessKeyId}`, PrincipalId: accessKeyId } });
+      if (callers.size >= OPEN_CALLERS_KEPT) callers.clear();
+      callers.set(key, caller);
+      return caller;
     },
   };
 }

@@ -43,6 +43,14 @@ describe('thread messages', () => {
     expect(messages.map((m) => receive(m).auth)).toEqual([ana, bo, ana, bo]);
   });
 
+  it('send a caller object that was changed between requests as what it holds now', () => {
+    const { send, receive } = channel();
+    const changing = { caller: { scope: { account: '111122223333', region: 'eu-west-1' }, user: {} } };
+    expect(receive(send(post(1, changing))).auth).toEqual(changing);
+    changing.caller.scope.account = '444455556666';
+    expect(receive(send(post(2, changing))).auth).toEqual({ caller: { scope: { account: '444455556666', region: 'eu-west-1' }, user: {} } });
+  });
+
   it('hand every request of a caller the same frozen caller, so no request can change it for another', () => {
     const { send, receive } = channel();
     const first = receive(send(post(1, callerOf('111122223333', 'ana'))));

@@ -94,15 +94,27 @@ const MAX_CALLERS = 1024;
 /** The socket thread's side of the callers table: numbers the callers it has sent. */
 export class CallerNumbers {
   private readonly numbers = new Map<string, number>();
+  /**
+   * The same frozen caller object again (authenticators keep theirs) is found without serializing
+   * it; one that can change is always looked up by what it holds now.
+   */
+  private readonly byObject = new WeakMap<Caller, number>();
 
   refOf(auth: AuthOutcome): AuthRef {
     if (!('caller' in auth)) return auth;
+    const frozen = Object.isFrozen(auth.caller);
+    const seen = frozen ? this.byObject.get(auth.caller) : undefined;
+    if (seen !== undefined) return seen;
     const key = JSON.stringify(auth.caller);
     const known = this.numbers.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      if (frozen) this.byObject.set(auth.caller, known);
+      return known;
+    }
     if (this.numbers.size >= MAX_CALLERS) return auth;
     const number = this.numbers.size;
     this.numbers.set(key, number);
+    if (frozen) this.byObject.set(auth.caller, number);
     return [number, auth];
   }
 }
