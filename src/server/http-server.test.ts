@@ -157,6 +157,17 @@ describe('the HTTP server', () => {
     expect(c.answers.map((a) => echoed(a).body)).toEqual(['1', '2', '3']);
   });
 
+  it('answers more pipelined requests than it queues, pausing and resuming its reading without losing one', async () => {
+    const c = client(await serve());
+    const requests = Array.from({ length: 40 }, (_, i) => post(i === 0 ? '/slow/50' : '/', String(i)));
+    // The first twenty fill the queue behind a slow answer; the rest arrive while reading is paused.
+    c.send(requests.slice(0, 20).join(''));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    c.send(requests.slice(20).join(''));
+    await c.untilAnswers(40);
+    expect(c.answers.map((a) => echoed(a).body)).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
+  });
+
   it('reads a request that arrives one byte at a time', async () => {
     const c = client(await serve());
     await c.trickle(post('/t', 'body'));
@@ -331,6 +342,25 @@ describe('the HTTP server', () => {
     c.send('POST / HTTP/1.1\r\ncontent-length: 10\r\n\r\nabc');
     await c.untilClosed();
     expect(c.answers).toEqual([]);
+  });
+
+  it('finishes a request whose client went away without writing anywhere, and goes on serving', async () => {
+    let finished = 0;
+    const server = await serve(async (r) => {
+      const answer = await echo(r);
+      finished++;
+      return answer;
+    });
+    const gone = client(server);
+    gone.send(post('/slow/30', 'x'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    gone.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(finished).toBe(1);
+    const next = client(server);
+    next.send(post('/', 'y'));
+    await next.untilAnswers(1);
+    expect(echoed(next.answers[0]).body).toBe('y');
   });
 
   it('closes its open connections when it closes', async () => {
