@@ -16,6 +16,7 @@
  *   application thread's time under the ingest benchmark.
  */
 import type { Caller } from './auth.js';
+import { frozenCaller } from './auth.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
 /**
@@ -53,7 +54,7 @@ export type FromAppThread =
  * caller with the number it will go by, or the outcome itself (errors, and callers once the table
  * is full).
  */
-type AuthRef = number | [number, AuthOutcome] | AuthOutcome;
+type AuthRef = number | [number, Caller] | AuthOutcome;
 type RequestHead = [id: number, method: string, path: string, query: string | null, headers: HttpRequest['headers'], auth: AuthRef];
 type ResponseHead = [id: number, status: number, headers: Record<string, string>, binary: 0 | 1];
 
@@ -102,29 +103,21 @@ export class CallerNumbers {
 
   refOf(auth: AuthOutcome): AuthRef {
     if (!('caller' in auth)) return auth;
-    const frozen = Object.isFrozen(auth.caller);
-    const seen = frozen ? this.byObject.get(auth.caller) : undefined;
+    const { caller } = auth;
+    const frozen = Object.isFrozen(caller);
+    const seen = frozen ? this.byObject.get(caller) : undefined;
     if (seen !== undefined) return seen;
-    const key = JSON.stringify(auth.caller);
-    const known = this.numbers.get(key);
-    if (known !== undefined) {
-      if (frozen) this.byObject.set(auth.caller, known);
-      return known;
+    const key = JSON.stringify(caller);
+    let number = this.numbers.get(key);
+    const isNew = number === undefined;
+    if (number === undefined) {
+      if (this.numbers.size >= MAX_CALLERS) return auth;
+      number = this.numbers.size;
+      this.numbers.set(key, number);
     }
-    if (this.numbers.size >= MAX_CALLERS) return auth;
-    const number = this.numbers.size;
-    this.numbers.set(key, number);
-    if (frozen) this.byObject.set(auth.caller, number);
-    return [number, auth];
+    if (frozen) this.byObject.set(caller, number);
+    return isNew ? [number, caller] : number;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /**
@@ -132,17 +125,18 @@ function deepFreeze<T>(value: T): T {
  * requests, so it is frozen: nothing may change what another request sees.
  */
 export class KnownCallers {
-  private readonly callers: AuthOutcome[] = [];
+  private readonly outcomes: AuthOutcome[] = [];
 
   outcomeOf(ref: AuthRef): AuthOutcome {
     if (typeof ref === 'number') {
-      const known = this.callers[ref];
+      const known = this.outcomes[ref];
       if (!known) throw new Error(`A thread message names caller ${ref} before it was sent.`);
       return known;
     }
     if (!Array.isArray(ref)) return ref;
-    const [number, outcome] = ref;
-    this.callers[number] = deepFreeze(outcome);
+    const [number, caller] = ref;
+    const outcome = Object.freeze({ caller: frozenCaller(caller.scope, caller.user) });
+    this.outcomes[number] = outcome;
     return outcome;
   }
 }
