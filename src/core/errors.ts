@@ -80,6 +80,16 @@ export class AccessDeniedException extends ServiceError {
 }
 
 /** A request too large to read. AWS answers 413 with this code. */
+/**
+ * A request that is not valid HTTP/1.1, or whose framing Stemma will not guess at (an ambiguous
+ * body length, oversized headers). The connection is closed after this answer.
+ */
+export class MalformedHttpRequest extends ServiceError {
+  constructor(message: string, statusCode: 400 | 431 = 400) {
+    super('BadRequestException', message, { statusCode });
+  }
+}
+
 export class RequestEntityTooLarge extends ServiceError {
   constructor(message: string) {
     super('RequestEntityTooLargeException', message, { statusCode: 413 });

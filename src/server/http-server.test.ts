@@ -119,6 +119,12 @@ afterEach(async () => {
 const echoed = (answer: Answer | undefined): { method: string; path: string; query: string | null; headers: Record<string, string>; body: string } =>
   JSON.parse(answer?.body ?? 'null') as never;
 
+/** A refusal's status, AWS error code and message, as a client's SDK would read them. */
+const refusal = (answer: Answer | undefined): [number | undefined, string, string] => {
+  const error = JSON.parse(answer?.body ?? '{}') as { __type?: string; message?: string };
+  return [answer?.status, error.__type ?? '', error.message ?? ''];
+};
+
 describe('the HTTP server', () => {
   it('answers several requests on one keep-alive connection, with a length, a date and the connection state', async () => {
     const c = client(await serve());
@@ -235,16 +241,30 @@ describe('the HTTP server', () => {
     const c = client(await serve());
     c.send(`${post('/first', 'ok')}NOT HTTP AT ALL\r\n\r\n`);
     await c.untilClosed();
-    expect(c.answers.map((a) => a.status)).toEqual([200, 400]);
+    expect(c.answers[0]?.status).toBe(200);
+    expect(refusal(c.answers[1])).toEqual([400, 'BadRequestException', 'The request is not valid HTTP/1.1 (HPE_INVALID_CONSTANT).']);
+    expect(c.answers[1]?.headers.connection).toBe('close');
   });
 
   it.each([
-    ['a length and a chunked encoding together', 'POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n'],
-    ['a length that is not a number', 'POST / HTTP/1.1\r\ncontent-length: 3x\r\n\r\nabc'],
-    ['an encoding other than chunked', 'POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\nabc'],
-    ['two different lengths', 'POST / HTTP/1.1\r\ncontent-length: 3\r\ncontent-length: 4\r\n\r\nabcd'],
-    ['a protocol upgrade', 'GET / HTTP/1.1\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n'],
-  ])('refuses %s with 400 without calling the handler', async (_, raw) => {
+    [
+      'a length and a chunked encoding together',
+      'POST / HTTP/1.1\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+      'The request has both Content-Length and Transfer-Encoding; send one of them.',
+    ],
+    ['a length that is not a number', 'POST / HTTP/1.1\r\ncontent-length: 3x\r\n\r\nabc', 'Content-Length "3x" is not a number of bytes.'],
+    [
+      'an encoding other than chunked',
+      'POST / HTTP/1.1\r\ntransfer-encoding: gzip\r\n\r\nabc',
+      'Transfer-Encoding "gzip" is not supported; send chunked or a Content-Length.',
+    ],
+    [
+      'two different lengths',
+      'POST / HTTP/1.1\r\ncontent-length: 3\r\ncontent-length: 4\r\n\r\nabcd',
+      'The request is not valid HTTP/1.1 (HPE_UNEXPECTED_CONTENT_LENGTH).',
+    ],
+    ['a protocol upgrade', 'GET / HTTP/1.1\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n', 'Protocol upgrades are not supported.'],
+  ])('refuses %s with a 400 BadRequestException that says why, without calling the handler', async (_, raw, message) => {
     let called = 0;
     const c = client(
       await serve((r) => {
@@ -254,7 +274,7 @@ describe('the HTTP server', () => {
     );
     c.send(raw);
     await c.untilClosed();
-    expect(c.answers.map((a) => a.status)).toEqual([400]);
+    expect(c.answers.map(refusal)).toEqual([[400, 'BadRequestException', message]]);
     expect(called).toBe(0);
   });
 
@@ -262,7 +282,7 @@ describe('the HTTP server', () => {
     const c = client(await serve());
     c.send(`GET / HTTP/1.1\r\nx-big: ${'a'.repeat(MAX_HEAD_BYTES)}\r\n\r\n`);
     await c.untilClosed();
-    expect(c.answers.map((a) => a.status)).toEqual([431]);
+    expect(c.answers.map(refusal)).toEqual([[431, 'BadRequestException', `The request line and headers exceed ${MAX_HEAD_BYTES} bytes.`]]);
   });
 
   it('applies the head limit to every request of a connection, not just the first', async () => {
@@ -272,6 +292,7 @@ describe('the HTTP server', () => {
     c.send(`GET / HTTP/1.1\r\nx-big: ${'a'.repeat(MAX_HEAD_BYTES)}\r\n\r\n`);
     await c.untilClosed();
     expect(c.answers.map((a) => a.status)).toEqual([200, 431]);
+    expect(refusal(c.answers[1])[2]).toBe(`The request line and headers exceed ${MAX_HEAD_BYTES} bytes.`);
   });
 
   it('refuses a head that grows past the limit before it ends, on any request of a connection', async () => {
@@ -282,6 +303,7 @@ describe('the HTTP server', () => {
     c.send(`GET / HTTP/1.1\r\nx-big: ${'a'.repeat(2 * MAX_HEAD_BYTES)}`);
     await c.untilClosed();
     expect(c.answers.map((a) => a.status)).toEqual([200, 431]);
+    expect(refusal(c.answers[1])[2]).toBe(`The request line and headers exceed ${MAX_HEAD_BYTES} bytes.`);
   });
 
   it(`reads and drops a body over ${MAX_BODY_BYTES} bytes, answers 413 and keeps the connection`, async () => {

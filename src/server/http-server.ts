@@ -10,12 +10,13 @@
  * pipelined requests answered in order, chunked request bodies, `Expect: 100-continue`, HEAD,
  * a Date header, 400 for malformed requests, 431 for oversized heads, an idle timeout and a
  * deadline for a request's head (against clients that trickle bytes to hold connections open).
+ * Refusals are AWS JSON errors ({@link MalformedHttpRequest}), like every other answer.
  */
 import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { HTTPParser } from 'http-parser-js';
-import { RequestEntityTooLarge } from '../core/errors.js';
+import { MalformedHttpRequest, RequestEntityTooLarge } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
 import { errorResponse } from './aws-json.js';
 import type { HttpRequest, HttpResponse, RequestHandler } from './http-types.js';
@@ -62,15 +63,6 @@ interface Queued {
   readonly keepAlive: boolean;
   /** The body went over {@link MAX_BODY_BYTES}: answered with 413 without calling the handler. */
   readonly tooLarge: boolean;
-}
-
-/** Thrown from the parser's callbacks: the request is answered with this status and the connection closed. */
-class ProtocolError extends Error {
-  readonly status: 400 | 431;
-  constructor(status: 400 | 431) {
-    super(STATUS_CODES[status]);
-    this.status = status;
-  }
 }
 
 /** The Date header, formatted once a second as `node:http` does. */
@@ -130,6 +122,22 @@ function headerRecord(raw: readonly string[]): Record<string, string> {
 
 const DIGITS = /^\d+$/;
 
+function headTooLarge(): MalformedHttpRequest {
+  return new MalformedHttpRequest(`The request line and headers exceed ${MAX_HEAD_BYTES} bytes.`, 431);
+}
+
+/**
+ * The refusal for what stopped the parser: our own checks throw a {@link MalformedHttpRequest}
+ * from its callbacks; the parser's own errors carry an llhttp-style code or a short reason.
+ */
+function refusalOf(e: Error): MalformedHttpRequest {
+  if (e instanceof MalformedHttpRequest) return e;
+  if (e.message === 'max header size exceeded') return headTooLarge();
+  const code = (e as { code?: unknown }).code;
+  const reason = typeof code === 'string' ? code : e.message;
+  return new MalformedHttpRequest(`The request is not valid HTTP/1.1 (${reason.slice(0, 64)}).`);
+}
+
 /** One client connection: parses its requests, answers them one at a time and in order. */
 class Connection {
   private readonly parser = new HTTPParser(HTTPParser.REQUEST);
@@ -146,8 +154,8 @@ class Connection {
   private lastActive = Date.now();
   /** The client closed its side; the connection ends once the requests read are answered. */
   private peerEnded = false;
-  /** The status a malformed request is refused with, once the requests before it are answered. */
-  private refusal: 400 | 431 | undefined;
+  /** The error a malformed request is refused with, once the requests before it are answered. */
+  private refusal: MalformedHttpRequest | undefined;
 
   private readonly socket: Socket;
   private readonly handler: RequestHandler;
@@ -196,10 +204,7 @@ class Connection {
       // Only our callbacks throw out of execute(); the parser's own errors are returned.
       result = e instanceof Error ? e : new Error(String(e));
     }
-    if (result instanceof Error) {
-      const status = result instanceof ProtocolError ? result.status : result.message === 'max header size exceeded' ? 431 : 400;
-      this.fail(status);
-    }
+    if (result instanceof Error) this.fail(refusalOf(result));
   }
 
   private onHead(info: { method: number; url: string; headers: string[]; shouldKeepAlive: boolean; upgrade: boolean }): void {
@@ -207,14 +212,19 @@ class Connection {
     // arrives whole is measured here (its text less the spaces and line ends).
     let size = info.url.length;
     for (const part of info.headers) size += part.length;
-    if (size > MAX_HEAD_BYTES) throw new ProtocolError(431);
+    if (size > MAX_HEAD_BYTES) throw headTooLarge();
     const headers = headerRecord(info.headers);
     const length = headers['content-length'];
     const encoding = headers['transfer-encoding'];
     // Stricter than the parser: a body's length must be unambiguous (no request smuggling).
-    if (length !== undefined && (!DIGITS.test(length) || encoding !== undefined)) throw new ProtocolError(400);
-    if (encoding !== undefined && encoding.toLowerCase() !== 'chunked') throw new ProtocolError(400);
-    if (info.upgrade) throw new ProtocolError(400);
+    if (length !== undefined && encoding !== undefined) {
+      throw new MalformedHttpRequest('The request has both Content-Length and Transfer-Encoding; send one of them.');
+    }
+    if (length !== undefined && !DIGITS.test(length)) throw new MalformedHttpRequest(`Content-Length ${JSON.stringify(length.slice(0, 64))} is not a number of bytes.`);
+    if (encoding !== undefined && encoding.toLowerCase() !== 'chunked') {
+      throw new MalformedHttpRequest(`Transfer-Encoding ${JSON.stringify(encoding.slice(0, 64))} is not supported; send chunked or a Content-Length.`);
+    }
+    if (info.upgrade) throw new MalformedHttpRequest('Protocol upgrades are not supported.');
     const method = HTTPParser.methods[info.method] ?? 'GET';
     this.head = { method, url: info.url, headers, keepAlive: info.shouldKeepAlive };
     this.chunks = [];
@@ -278,22 +288,18 @@ class Connection {
   }
 
   /** Refuses the request being parsed: answered after those before it, then the connection closes. */
-  private fail(status: 400 | 431): void {
+  private fail(refusal: MalformedHttpRequest): void {
     this.closing = true;
     this.head = undefined;
-    this.refusal = status;
+    this.refusal = refusal;
     if (!this.answering) this.finish();
   }
 
   /** Called when no request is being answered: refuses a malformed one, or ends a connection the client ended. */
   private finish(): void {
     if (this.socket.destroyed) return;
-    const status = this.refusal;
-    if (status === undefined) {
-      if (this.peerEnded) this.socket.end();
-      return;
-    }
-    this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-length: 0\r\ndate: ${httpDate()}\r\nconnection: close\r\n\r\n`);
+    if (this.refusal) this.socket.end(serialize(errorResponse(this.refusal, requestId()), 'POST', false));
+    else if (this.peerEnded) this.socket.end();
   }
 }
 
