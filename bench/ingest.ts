@@ -1,7 +1,8 @@
 /**
  * Ingest benchmark (DESIGN §9: at least 10,000 Create and AddAssociation requests/s over HTTP with
  * keep-alive and 8 concurrent clients). The same mixed workload is also run against baselines in
- * this run: twice as many clients (eight clients that each wait for their answer leave the server
+ * this run: a server that commits up to 256 writes at once (taking turns with the default one),
+ * twice as many clients (eight clients that each wait for their answer leave the server
  * idle between a batch's COMMIT and the next requests, so this shows how much of the gap to
  * capacity is latency), the API on the socket thread, the HTTP stack alone (GET /ping), the API
  * in-process without HTTP (the default writer page cache taking turns with a 64 MiB one), and the
@@ -16,7 +17,7 @@ import { SageMakerApi } from '../src/api/service.js';
 import { systemClock } from '../src/core/clock.js';
 import { artifactId } from '../src/core/ids.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { SqliteStore, WRITER_CACHE_KIB } from '../src/storage/sqlite/sqlite-store.js';
+import { COMMIT_BATCH, SqliteStore, WRITER_CACHE_KIB } from '../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../src/storage/store.js';
 import { startCluster } from '../test/postgres-cluster.js';
 import { httpRequest, runLoad } from './http-load.js';
@@ -95,6 +96,36 @@ export async function runHttp(
   });
   const result = await runLoad(urls, requests);
   return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
+}
+
+type HttpSummary = Summary & { errors: number };
+
+/** The HTTP run's turns between the default server and the one with large commit batches. */
+const HTTP_CHUNKS = 8;
+/** The commit batch the default one is measured against: the size it was before it was 4. */
+const LARGE_COMMIT_BATCH = 256;
+
+/**
+ * The mixed workload against two servers that differ only in their commit batch, taking turns in
+ * {@link HTTP_CHUNKS} chunks (the order alternating), so a drift in the machine's speed falls on
+ * both alike; each gets the same requests.
+ */
+async function runHttpInterleaved(urls: readonly [string, string], perClient: number): Promise<[HttpSummary, HttpSummary]> {
+  const calls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'run'));
+  const chunk = Math.ceil(perClient / HTTP_CHUNKS);
+  const runs = urls.map(() => ({ latencies: [] as number[], seconds: 0, errors: 0 }));
+  for (let from = 0, turn = 0; from < perClient; from += chunk, turn++) {
+    for (const i of turn % 2 === 0 ? [0, 1] : [1, 0]) {
+      const url = urls[i] as string;
+      const result = await runLoad(url, calls.map((list) => serialize(url, list.slice(from, from + chunk))));
+      const run = runs[i] as (typeof runs)[number];
+      for (const ms of result.latenciesMs) run.latencies.push(ms);
+      run.seconds += result.seconds;
+      run.errors += result.non200;
+    }
+  }
+  const [a, b] = runs.map((r) => ({ ...summarize(r.latencies, r.seconds), errors: r.errors }));
+  return [a as HttpSummary, b as HttpSummary];
 }
 
 /** One store and API for an in-process run. */
@@ -235,6 +266,8 @@ async function runOnPostgres(perClient: number, storeWrites: number): Promise<Po
 
 interface SqliteResults {
   readonly http: Summary & { errors: number };
+  /** The same requests to a server committing up to {@link LARGE_COMMIT_BATCH} writes at once, interleaved with them. */
+  readonly largeBatch: HttpSummary;
   /** The same requests from twice as many clients: how far 8 clients are from the server's capacity. */
   readonly doubleClients: Summary & { errors: number };
   /** The same server with the API on the socket thread (`--single-thread`). */
@@ -260,25 +293,31 @@ async function runSingleThreaded(perClient: number): Promise<Summary & { errors:
 
 async function runOnSqlite(perClient: number, storeWrites: number): Promise<SqliteResults> {
   const dir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
+  const largeBatchDir = mkdtempSync(join(tmpdir(), 'stemma-bench-'));
   const server = await startServerProcess(['--data', dir, '--quotas', 'off']);
+  const largeBatchServer = await startServerProcess(['--data', largeBatchDir, '--quotas', 'off', '--commit-batch', String(LARGE_COMMIT_BATCH)]);
   try {
     await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
+    await runHttp(largeBatchServer.url, (c) => workload(c, 500, 'warmup'));
     const ping = await runHttp(server.url, () => 'ping');
-    const http = await runHttp(server.url, (c) => workload(c, perClient, 'run'));
+    const [http, largeBatch] = await runHttpInterleaved([server.url, largeBatchServer.url], perClient);
+    await largeBatchServer.stop();
     const doubleClients = await runHttp(server.url, (c) => workload(c, Math.ceil(perClient / 2), 'double'), 2 * CLIENTS);
     const singleThread = await runSingleThreaded(perClient);
     const inProcess = await runInProcess(IN_PROCESS_SCALE * perClient);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    return { http, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly };
+    return { http, largeBatch, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly };
   } finally {
     await server.stop();
+    await largeBatchServer.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(largeBatchDir, { recursive: true, force: true });
   }
 }
 
 export async function ingestBenchmark(options: { requests: number }): Promise<string> {
   const perClient = Math.ceil(options.requests / CLIENTS);
-  const { http, doubleClients, singleThread, ping, inProcess, inProcessLargeCache, storeOnly } = await runOnSqlite(perClient, options.requests);
+  const { http, largeBatch, doubleClients, singleThread, ping, inProcess, inProcessLargeCache, storeOnly } = await runOnSqlite(perClient, options.requests);
   // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
   const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
   const row = (name: string, s: Summary, extra = ''): string[] => [
@@ -290,6 +329,11 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
     ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
     [
       row('HTTP, mixed workload (SQLite)', http, `${target(http)}; ${http.errors} non-200`),
+      row(
+        `baseline: same, commits of up to ${LARGE_COMMIT_BATCH} writes`,
+        largeBatch,
+        `${COMMIT_BATCH} = ${fmt.ratio(http.perSecond / largeBatch.perSecond)} of this; interleaved; ${largeBatch.errors} non-200`,
+      ),
       row(`baseline: same, ${2 * CLIENTS} clients`, doubleClients, `${CLIENTS} clients = ${fmt.ratio(http.perSecond / doubleClients.perSecond)} of this; ${doubleClients.errors} non-200`),
       row('baseline: same, API on the socket thread', singleThread, `threaded = ${fmt.ratio(http.perSecond / singleThread.perSecond)} of this; ${singleThread.errors} non-200`),
       row('baseline: HTTP GET /ping (same stack)', ping, `mixed = ${fmt.ratio(http.perSecond / ping.perSecond)} of ping`),

@@ -47,8 +47,10 @@ export function startServerProcess(args: readonly string[]): Promise<ServerProce
             const seen = logs.find((l) => l['message'] === message);
             return seen ? Promise.resolve(seen) : new Promise((done) => waiting.push({ message, resolve: done }));
           },
+          // Stopping a process that has already exited does nothing.
           stop: () =>
             new Promise<void>((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');
             }),

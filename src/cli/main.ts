@@ -91,6 +91,7 @@ export function buildProgram(): Command {
     .option('--keys <file>', 'keys file of access keys, secrets, accounts and identities: turns on strict SigV4 authentication', process.env['STEMMA_KEYS'])
     .addOption(new Option('--auth <mode>', 'authentication: open (any credentials) or strict (default: strict with --keys, else open)').choices(['open', 'strict']))
     .option('--single-thread', 'run the API on the socket thread instead of a thread of its own (slower under load; for profiling)', false)
+    .option('--commit-batch <n>', 'embedded store: writes that share one commit at most (default 4; benchmarks compare others)', positive)
     .option(
       '--image-map <file|spec>',
       "container images to local commands for jobs: a JSON file [{\"pattern\": \"acme/*\", \"command\": [\"python3\"]}] or 'pattern=command;…'",
@@ -104,7 +105,7 @@ export function buildProgram(): Command {
       process.env['STEMMA_S3_ENDPOINT'] === undefined || process.env['STEMMA_S3_ENDPOINT'] === '' ? undefined : s3Endpoint(process.env['STEMMA_S3_ENDPOINT']),
     )
     .option('--s3-region <region>', 'region of --s3-endpoint requests', process.env['AWS_REGION'] ?? 'us-east-1')
-    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; keys?: string; auth?: AuthMode; imageMap: ImageMapping[]; singleThread: boolean; s3Endpoint?: string; s3Region: string }) => {
+    .action(async (opts: { data: string; db?: string; host: string; port: number; quotas: ReturnType<typeof parseQuotaOption>; maxDepth: number; insecure: boolean; keys?: string; auth?: AuthMode; imageMap: ImageMapping[]; singleThread: boolean; commitBatch?: number; s3Endpoint?: string; s3Region: string }) => {
       const log = jsonLogger();
       const config = {
         dataDir: opts.data,
@@ -118,6 +119,7 @@ export function buildProgram(): Command {
         auth: opts.auth,
         imageMappings: opts.imageMap,
         s3: opts.s3Endpoint === undefined ? undefined : { endpoint: opts.s3Endpoint, region: opts.s3Region },
+        commitBatch: opts.commitBatch,
       };
       // Loaded here, not at the top: with two threads this one needs only the socket side, while
       // the application thread loads the rest in parallel.

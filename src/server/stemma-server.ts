@@ -63,6 +63,8 @@ export interface ServeConfig {
   readonly authenticator?: Authenticator;
   /** Serve `s3://` URIs from this S3-compatible endpoint instead of the built-in store in the data directory. */
   readonly s3?: S3Config;
+  /** Embedded store only: writes per commit at most (`--commit-batch`; the store's default when absent). */
+  readonly commitBatch?: number;
 }
 
 export interface RunningStemma extends ListeningServer {
@@ -100,6 +102,7 @@ export async function buildApplication(config: ServeConfig): Promise<Application
     lineageIndex: 'eager',
     onLineageIndexError: (message) => log.error('lineage index unavailable; answering from SQL', { error: message }),
     onLineageIndexReady: (stats) => log.info('lineage index ready', { ...stats }),
+    commitBatch: config.commitBatch,
   });
   // The S3 client is loaded only when an endpoint is configured: it is a tenth of a second of start-up.
   const objects = new ObjectStore(

@@ -22,6 +22,8 @@ export interface StoreConfig {
   readonly lineageIndex?: SqliteStoreOptions['lineageIndex'];
   readonly onLineageIndexError?: SqliteStoreOptions['onLineageIndexError'];
   readonly onLineageIndexReady?: SqliteStoreOptions['onLineageIndexReady'];
+  /** Embedded store only: writes per commit at most. */
+  readonly commitBatch?: SqliteStoreOptions['commitBatch'];
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -54,5 +56,6 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     lineageIndex: config.lineageIndex,
     onLineageIndexError: config.onLineageIndexError,
     onLineageIndexReady: config.onLineageIndexReady,
+    commitBatch: config.commitBatch,
   });
 }

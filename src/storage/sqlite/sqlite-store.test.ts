@@ -63,6 +63,24 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it.each([
+    [2, [true, true]],
+    [256, [false, false]],
+  ])('with commits of up to %i writes, tells whether a burst\'s first writes are committed before its third runs', async (commitBatch, seen) => {
+    const store = SqliteStore.open({ path: join(dir, `batch-${commitBatch}.db`), commitBatch });
+    let seenByThird: boolean[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        store.transaction(async (tx) => {
+          if (i === 2) seenByThird = await store.read(async (r) => [!!(await r.getEntityByArn('arn:burst:0')), !!(await r.getEntityByArn('arn:burst:1'))]);
+          await tx.insertEntity(entity({ arn: `arn:burst:${i}` }));
+        }),
+      ),
+    );
+    await store.close();
+    expect(seenByThird).toEqual(seen);
+  });
+
   it('rewinds the WAL itself once a background checkpoint reports it long', async () => {
     const path = join(dir, 'rewind.db');
     const store = SqliteStore.open({ path, walRestartPages: 64 });

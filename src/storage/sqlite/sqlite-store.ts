@@ -13,7 +13,7 @@
  * - Group commit: a COMMIT costs more than the statements of a typical request. Write transactions
  *   that arrive together run in one SQL transaction, each inside its own SAVEPOINT so a failing one
  *   rolls back alone, and share one COMMIT at the end of the event-loop turn (or after
- *   {@link MAX_BATCH} transactions). No transaction of a batch is acknowledged before that COMMIT,
+ *   {@link COMMIT_BATCH} transactions). No transaction of a batch is acknowledged before that COMMIT,
  *   so "acknowledged means durable" holds.
  * - Checkpoints run in a worker thread (checkpointer.ts), so their fsyncs never stall requests.
  * - Integrity: a marker in store_meta says whether the last process closed the store. If it did
@@ -57,6 +57,8 @@ export interface SqliteStoreOptions {
   readonly writerCacheKiB?: number;
   /** The WAL length, in pages, past which the writer rewinds it ({@link WAL_RESTART_PAGES}; tests use less). */
   readonly walRestartPages?: number;
+  /** Writes per commit at most ({@link COMMIT_BATCH}; `npm run bench ingest` compares another size). */
+  readonly commitBatch?: number;
 }
 
 /**
@@ -88,12 +90,13 @@ const PRUNE_LINEAGE_LOG_EVERY = 2_000;
  * only once answered; committing a wave of requests in parts sends the first answers out while the
  * rest of the wave is still being run, so the next requests arrive while this thread is busy
  * instead of after it has gone idle. Four transactions take about as long to run as an answer
- * takes to come back as the next request, so the thread is kept busy. In paired runs of the ingest
- * workload, 4 against 256 gave 1.10x the throughput with 8 clients, 1.00x with 16 and 1.02x with
- * 32 (3 and 5 were slower than 4 with 8 clients); the extra commits cost the thread CPU, which
+ * takes to come back as the next request, so the thread is kept busy. `npm run bench ingest` runs
+ * a server with batches of up to 256 beside the default, taking turns. In paired runs of two
+ * servers, 4 against 256 gave 1.10x the throughput with 8 clients, 1.00x with 16 and 1.02x with
+ * 32, and 3 and 5 were slower than 4 with 8 clients; the extra commits cost the thread CPU, which
  * more clients do not make up for.
  */
-const MAX_BATCH = 4;
+export const COMMIT_BATCH = 4;
 
 interface Waiter {
   ack(): void;
@@ -133,6 +136,8 @@ export class SqliteStore implements Store {
   /** A writer-side checkpoint to rewind the WAL is queued. */
   private rewinding = false;
   private readonly walRestartPages: number;
+  /** Writes per commit at most. */
+  private readonly batchLimit: number;
 
   private constructor(
     lock: ProcessLock,
@@ -141,8 +146,10 @@ export class SqliteStore implements Store {
     checkpointer: Checkpointer,
     lineage: SqliteLineageIndex,
     walRestartPages: number,
+    batchLimit: number,
   ) {
     this.walRestartPages = walRestartPages;
+    this.batchLimit = batchLimit;
     this.lock = lock;
     this.checkpointer = checkpointer;
     this.writer = writer;
@@ -187,7 +194,7 @@ export class SqliteStore implements Store {
         options.onLineageIndexError ?? (() => undefined),
         options.onLineageIndexReady,
       );
-      opened.store = new SqliteStore(lock, writer, reader, checkpointer, lineage, options.walRestartPages ?? WAL_RESTART_PAGES);
+      opened.store = new SqliteStore(lock, writer, reader, checkpointer, lineage, options.walRestartPages ?? WAL_RESTART_PAGES, options.commitBatch ?? COMMIT_BATCH);
       return opened.store;
     } catch (e) {
       writer?.close();
@@ -207,7 +214,7 @@ export class SqliteStore implements Store {
             const value = await fn(this.writeTx);
             this.control.release.run();
             this.batch?.push({ ack: () => resolve(value), fail: reject });
-            if ((this.batch?.length ?? 0) >= MAX_BATCH) this.commitBatch();
+            if ((this.batch?.length ?? 0) >= this.batchLimit) this.commitBatch();
           } catch (e) {
             // Undo this transaction only; the others in the batch are unaffected. Its error can be
             // reported at once: nothing of it will ever be committed.
