@@ -13,7 +13,7 @@
  *   response body that is already a string is sent as it is.
  * - A caller crosses whole once; after that its requests carry its number ({@link CallerNumbers},
  *   {@link KnownCallers}). A caller was most of a request's head, whose JSON.parse took 4% of the
- *   application thread's time under the ingest benchmark.
+ *   application thread's time under the ingest workload (perf samples of a running server).
  */
 import type { Caller } from './auth.js';
 import { frozenCaller } from './auth.js';
