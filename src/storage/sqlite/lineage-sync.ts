@@ -2,8 +2,9 @@
  * Keeps the in-memory lineage index (../lineage-index.ts) of the embedded store exactly as fresh as
  * each read's snapshot.
  *
- * - Freshness: triggers (migration 2) log every committed change to entities and associations in
- *   `lineage_changes`. When a read asks for the lineage graph, {@link SqliteLineageIndex.graphFor}
+ * - Freshness: every committed change to entities and associations is logged in `lineage_changes`:
+ *   updates and deletes by triggers (migration 2), a row each; inserts by the store, as one range of
+ *   ids per table and commit batch (insert-log.ts). When a read asks for the lineage graph, {@link SqliteLineageIndex.graphFor}
  *   reads the log rows after the index's position *inside that read transaction* and applies them,
  *   so the index then shows precisely the read's snapshot: nothing later, nothing missing. Reads are
  *   serialized on the reader connection, so no query ever sees the index change under it.
@@ -19,6 +20,7 @@ import { EdgeList, LineageIndex } from '../lineage-index.js';
 import type { IndexedVertexRow } from '../lineage-index.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
 import type { SqliteTx } from './sqlite-tx.js';
+import { ASSOCIATIONS_INSERTED, ENTITIES_INSERTED } from './insert-log.js';
 
 /** Above this many logged changes, rebuilding beats applying them one by one. */
 const REBUILD_AFTER_CHANGES = 200_000;
@@ -192,7 +194,19 @@ export class SqliteLineageIndex {
     const entities = new Set<number>();
     const pairs = new Map<string, [number, number]>();
     for (const r of rows) {
-      if (r.op <= 2) entities.add(r.a);
+      if (r.op === ENTITIES_INSERTED) {
+        // A batch's inserted ids (insert-log.ts): whatever of them exists now is the current row.
+        // None of them can be in the index already unless it was deleted in between, which logged op 2.
+        for (const v of reader.lineageVerticesBetween(r.a, r.b as number)) index.setVertex(v);
+      } else if (r.op === ASSOCIATIONS_INSERTED) {
+        const inserted = reader.query<{ source_id: number; destination_id: number }>(
+          'SELECT source_id, destination_id FROM associations WHERE id BETWEEN ? AND ?',
+          [r.a, r.b],
+        );
+        for (const e of inserted) {
+          pairs.set(`${e.source_id}:${e.destination_id}`, [e.source_id, e.destination_id]);
+        }
+      } else if (r.op <= 2) entities.add(r.a);
       else pairs.set(`${r.a}:${r.b}`, [r.a, r.b as number]);
     }
     // Re-read the current rows of everything touched: the final state is all that matters.

@@ -94,7 +94,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'lineage change log for the in-memory lineage index',
     // Every committed change to the lineage graph leaves one row here, written by triggers so that
     // no code path (a new StoreTx method, a bulk import) can change the graph without the in-memory
-    // index hearing of it. The index reads the rows after its last position in the same read
+    // index hearing of it. (Since migration 6 the store writes the rows of inserts itself, once per
+    // commit batch; a bulk import resets the log instead.) The index reads the rows after its last position in the same read
     // transaction as a query, which keeps it exactly as fresh as that query's snapshot. Rows name
     // ids only: the index re-reads the current row, so order within a batch does not matter.
     // op: 1 entity written, 2 entity deleted, 3 association written, 4 association deleted.
@@ -237,6 +238,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (region, owner_account, grantee_account)
       ) WITHOUT ROWID;
       CREATE INDEX lineage_shares_by_grantee ON lineage_shares (region, grantee_account, owner_account);
+    `,
+  },
+  {
+    id: 6,
+    name: 'inserts reach the lineage change log once per commit',
+    // The store now logs inserted entities and associations itself, in one statement per commit
+    // batch (insert-log.ts); updates and deletes keep their triggers.
+    sql: `
+      DROP TRIGGER IF EXISTS lineage_entity_inserted;
+      DROP TRIGGER IF EXISTS lineage_association_inserted;
     `,
   },
 ];

@@ -104,7 +104,7 @@ describe('SqliteStore', () => {
     // Undo migration 2 (the lineage change log) while 1 and 3 stay applied.
     const raw = new Database(path);
     for (const t of ['entity_inserted', 'entity_updated', 'entity_deleted', 'association_inserted', 'association_updated', 'association_deleted']) {
-      raw.exec(`DROP TRIGGER lineage_${t}`);
+      raw.exec(`DROP TRIGGER IF EXISTS lineage_${t}`);
     }
     raw.exec('DROP TABLE lineage_changes; DELETE FROM schema_migrations WHERE id = 2');
     raw.close();
@@ -116,6 +116,72 @@ describe('SqliteStore', () => {
     expect(ids).toEqual(SQLITE_MIGRATIONS.map((m) => m.id));
     expect(table).toBeDefined();
   });
+  describe('logs inserts for the lineage index once per commit batch', () => {
+    const user = { IamIdentity: { PrincipalId: 'test' } };
+    const association = (sourceId: number, destinationId: number) =>
+      ({ sourceId, destinationId, type: 'DerivedFrom', scope: { account: '000000000000', region: 'us-east-1' }, createdAt: 1, createdBy: user, automatic: false }) as const;
+    const logOf = (path: string): { op: number; a: number; b: number | null }[] => {
+      const raw = new Database(path, { readonly: true });
+      try {
+        return raw.prepare('SELECT op, a, b FROM lineage_changes WHERE op >= 5 ORDER BY seq').all() as { op: number; a: number; b: number | null }[];
+      } finally {
+        raw.close();
+      }
+    };
+
+    it('has no insert triggers left: the store writes those rows itself', async () => {
+      const path = join(dir, 'insert-triggers.db');
+      await SqliteStore.open({ path }).close();
+      const raw = new Database(path, { readonly: true });
+      const triggers = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      raw.close();
+      expect(triggers).toEqual(['lineage_association_deleted', 'lineage_association_updated', 'lineage_entity_deleted', 'lineage_entity_updated']);
+    });
+
+    it('writes the ranges of ids the batch inserted, without those of a transaction undone at its end', async () => {
+      const path = join(dir, 'insert-log.db');
+      const store = SqliteStore.open({ path, commitBatch: 8 });
+      const kept = store.transaction(async (tx) => {
+        const a = await tx.insertEntity(entity({ arn: 'arn:log:a' }));
+        const b = await tx.insertEntity(entity({ arn: 'arn:log:b' }));
+        await tx.insertAssociation(association(a.id, b.id));
+        return [a.id, b.id];
+      });
+      const later = store.transaction(async (tx) => (await tx.insertEntity(entity({ arn: 'arn:log:later' }))).id);
+      const undone = store.transaction(async (tx) => {
+        const x = await tx.insertEntity(entity({ arn: 'arn:log:undone' }));
+        await tx.insertAssociation(association(x.id, x.id - 1));
+        throw new Error('fails after its inserts');
+      });
+      const [[a], c] = await Promise.all([kept, later, undone.catch(() => undefined)]);
+      await store.close();
+      // Rows 5 and 6: every entity / association id in [a, b] was inserted by the batch.
+      expect(logOf(path)).toEqual([
+        { op: 5, a, b: c },
+        { op: 6, a: 1, b: 1 },
+      ]);
+    });
+
+    it('shows a committed insert to a lineage index that was built before it', async () => {
+      const path = join(dir, 'insert-index.db');
+      const store = SqliteStore.open({ path, lineageIndex: 'eager' });
+      await store.lineage.whenBuilt();
+      const [a, b] = await store.transaction(async (tx) => {
+        const ids = [(await tx.insertEntity(entity({ arn: 'arn:idx:a' }))).id, (await tx.insertEntity(entity({ arn: 'arn:idx:b' }))).id] as const;
+        await tx.insertAssociation(association(ids[0], ids[1]));
+        return ids;
+      });
+      const seen = await store.read(async (r) => {
+        const graph = r.lineageGraph();
+        return { hops: await graph.lineageHops([a], 'out'), vertices: (await graph.lineageVertices([b])).map((v) => v.arn) };
+      });
+      expect(store.lineage.ready).toBe(true);
+      await store.close();
+      expect(seen.hops).toEqual([{ sourceId: a, destinationId: b, type: 'DerivedFrom' }]);
+      expect(seen.vertices).toEqual(['arn:idx:b']);
+    });
+  });
+
   describe('remembers lineage groups and shares on the writer only while they are committed', () => {
     const scope = { account: '111111111111', region: 'us-east-1' };
     const user = { IamIdentity: { PrincipalId: 'test' } };

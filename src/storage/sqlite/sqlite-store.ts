@@ -34,6 +34,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { WriterCache } from './writer-cache.js';
+import { InsertLog, prepareInsertLogWrite } from './insert-log.js';
 import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
 import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
 
@@ -122,6 +123,9 @@ export class SqliteStore implements Store {
   private readonly reader: Db;
   private readonly writeTx: SqliteTx;
   private readonly writerCache = new WriterCache();
+  /** The batch's inserted entities and associations, logged for the lineage index at COMMIT. */
+  private readonly inserts = new InsertLog();
+  private readonly writeInsertLog: Statement;
   private readonly readTx: SqliteTx;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
@@ -155,7 +159,8 @@ export class SqliteStore implements Store {
     this.writer = writer;
     this.reader = reader;
     this.lineage = lineage;
-    this.writeTx = new SqliteTx(writer, { cache: this.writerCache });
+    this.writeTx = new SqliteTx(writer, { cache: this.writerCache, inserts: this.inserts });
+    this.writeInsertLog = prepareInsertLogWrite(writer);
     this.readTx = new SqliteTx(reader, { indexedGraph: (r) => lineage.graphFor(r) });
     this.control = {
       begin: writer.prepare('BEGIN IMMEDIATE'),
@@ -210,6 +215,7 @@ export class SqliteStore implements Store {
         .run(async () => {
           if (!this.batch) this.openBatch();
           this.control.savepoint.run();
+          const logged = this.inserts.mark();
           try {
             const value = await fn(this.writeTx);
             this.control.release.run();
@@ -220,6 +226,7 @@ export class SqliteStore implements Store {
             // reported at once: nothing of it will ever be committed.
             this.control.rollbackTo.run();
             this.control.release.run();
+            this.inserts.rollbackTo(logged);
             this.writerCache.forgetAll();
             reject(coerceError(e));
           }
@@ -344,9 +351,11 @@ export class SqliteStore implements Store {
         const newest = (this.writer.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lineage_changes'), 0) AS seq").get() as { seq: number }).seq;
         pruneLineageLog(this.writer, this.lineage.prunablePosition(newest));
       }
+      this.inserts.flush(this.writeInsertLog);
       this.control.commit.run();
     } catch (e) {
       if (this.writer.inTransaction) this.control.rollback.run();
+      this.inserts.clear();
       this.writerCache.forgetAll();
       for (const waiter of batch) waiter.fail(e);
       return;

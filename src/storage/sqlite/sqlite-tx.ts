@@ -54,6 +54,7 @@ import { toMetricSummary } from '../sql/metric-rows.js';
 import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './sqlite-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './sqlite-rows.js';
 import type { WriterCache } from './writer-cache.js';
+import type { InsertLog } from './insert-log.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -63,19 +64,23 @@ export class SqliteTx implements StoreTx {
   private readonly db: Database;
   private readonly indexedGraph: ((reader: SqliteTx) => LineageGraph | undefined) | undefined;
   private readonly cache: WriterCache | undefined;
+  private readonly inserts: InsertLog | undefined;
 
   /**
    * @param options.indexedGraph for the reader connection: the in-memory lineage index brought up
    *   to this read's snapshot, when one is ready (sqlite/lineage-sync.ts).
    * @param options.cache for the writer connection only (writer-cache.ts).
+   * @param options.inserts for the writer connection only: where inserted entities and associations
+   *   are noted for the lineage change log (insert-log.ts).
    */
   constructor(
     db: Database,
-    options: { indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined; cache?: WriterCache } = {},
+    options: { indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined; cache?: WriterCache; inserts?: InsertLog } = {},
   ) {
     this.db = db;
     this.indexedGraph = options.indexedGraph;
     this.cache = options.cache;
+    this.inserts = options.inserts;
   }
 
   /** Runs a read-only statement of the lineage index's own (its change log) on this connection. */
@@ -108,6 +113,14 @@ export class SqliteTx implements StoreTx {
     const rows = this.stmt(
       `SELECT id, arn, kind, type, account, region, created_at, modified_at FROM entities WHERE id IN (${IDS})`,
     ).all(JSON.stringify(ids)) as DbLineageVertex[];
+    return rows.map(toLineageVertex);
+  }
+
+  /** The vertices with ids in [first, last]: a commit batch's inserts (insert-log.ts). */
+  lineageVerticesBetween(first: number, last: number): LineageVertex[] {
+    const rows = this.stmt(
+      'SELECT id, arn, kind, type, account, region, created_at, modified_at FROM entities WHERE id BETWEEN ? AND ?',
+    ).all(first, last) as DbLineageVertex[];
     return rows.map(toLineageVertex);
   }
 
@@ -288,7 +301,9 @@ export class SqliteTx implements StoreTx {
         e.automatic ? 1 : 0,
       ],
     );
-    return Promise.resolve({ ...e, id: Number(result.lastInsertRowid) });
+    const id = Number(result.lastInsertRowid);
+    this.inserts?.entityInserted(id);
+    return Promise.resolve({ ...e, id });
   }
 
   updateEntity(id: number, patch: EntityPatch): Promise<void> {
@@ -315,7 +330,7 @@ export class SqliteTx implements StoreTx {
   }
 
   insertAssociation(a: NewAssociation): Promise<void> {
-    this.run(
+    const result = this.run(
       `INSERT INTO associations (source_id, destination_id, type, account, region, created_at, created_by, automatic)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -329,6 +344,7 @@ export class SqliteTx implements StoreTx {
         a.automatic ? 1 : 0,
       ],
     );
+    this.inserts?.associationInserted(Number(result.lastInsertRowid));
     return Promise.resolve();
   }
 
