@@ -18,6 +18,17 @@ describe('artifactId', () => {
     expect(a).toBe(b);
   });
 
+  it('keeps the ids already stored in databases: fixed digests of known sources', () => {
+    expect(artifactId('s3://bucket/data.csv')).toBe('44b69d420f410f378be0ca4b84283d03');
+    expect(
+      artifactId('s3://b/k', [
+        { SourceIdType: 'MD5Hash', Value: 'x' },
+        { SourceIdType: 'Custom', Value: 'y' },
+      ]),
+    ).toBe('8afe51d4fa3f521e5463237b002d24e8');
+    expect(artifactId('s3://bücket/dätä.csv', [{ SourceIdType: 'Custom', Value: 'é' }])).toBe('a9fca7a9ae389c0025f82a86a375708b');
+  });
+
   it('tells sources apart by URI and by source types', () => {
     expect(artifactId('s3://b/k')).not.toBe(artifactId('s3://b/k2'));
     expect(artifactId('s3://b/k')).not.toBe(artifactId('s3://b/k', [{ SourceIdType: 'Custom', Value: 'v1' }]));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface ArtifactSourceType {
   readonly SourceIdType: string;
@@ -12,11 +12,10 @@ export interface ArtifactSourceType {
  * "one artifact per source" both rely on.
  */
 export function artifactId(sourceUri: string, sourceTypes: readonly ArtifactSourceType[] = []): string {
-  const types = sourceTypes.map((t) => `${t.SourceIdType}\u0000${t.Value}`).sort();
-  const hash = createHash('sha256');
-  hash.update(sourceUri);
-  for (const t of types) hash.update(`\u0001${t}`);
-  return hash.digest('hex').slice(0, 32);
+  const types = sourceTypes.map((t) => `\u0001${t.SourceIdType}\u0000${t.Value}`).sort();
+  // One-shot hashing of the joined text: the same digest as feeding the parts in turn, at a third
+  // of the cost of a Hash object (it runs on every CreateArtifact).
+  return hash('sha256', types.length === 0 ? sourceUri : sourceUri + types.join(''), 'hex').slice(0, 32);
 }
 
 /** A request id in the shape AWS uses (a v4 UUID). */
