@@ -182,6 +182,55 @@ describe('SqliteStore', () => {
     });
   });
 
+  describe('keeps quota counts on the writer and writes them once per commit batch', () => {
+    const scope = { account: '333333333333', region: 'us-east-1' };
+    const storedUsage = (path: string): number | undefined => {
+      const raw = new Database(path, { readonly: true });
+      try {
+        return raw.prepare("SELECT used FROM quota_usage WHERE account = ? AND resource = 'context'").pluck().get(scope.account) as number | undefined;
+      } finally {
+        raw.close();
+      }
+    };
+
+    it('enforces the limit across the transactions of one batch, each seeing those before it', async () => {
+      const path = join(dir, 'quota-batch.db');
+      const store = SqliteStore.open({ path, commitBatch: 8 });
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.transaction(async (tx) => {
+            const before = await tx.quotaUsage(scope, 'context');
+            return { before, allowed: await tx.adjustQuotaUsage(scope, 'context', 1, 3) };
+          }),
+        ),
+      );
+      expect(outcomes).toEqual([
+        { before: 0, allowed: true },
+        { before: 1, allowed: true },
+        { before: 2, allowed: true },
+        { before: 3, allowed: false },
+        { before: 3, allowed: false },
+      ]);
+      expect(await store.read((r) => r.quotaUsage(scope, 'context'))).toBe(3);
+      await store.close();
+      expect(storedUsage(path)).toBe(3);
+    });
+
+    it('reads the counts again after a batch fails to commit', async () => {
+      const path = join(dir, 'quota-failed-commit.db');
+      const store = SqliteStore.open({ path });
+      await store.transaction((tx) => tx.adjustQuotaUsage(scope, 'context', 2, null));
+      // The batch's last statement before COMMIT writes the counts: make it fail once.
+      store.database.exec("CREATE TRIGGER refuse BEFORE UPDATE ON quota_usage BEGIN SELECT RAISE(ABORT, 'no space left'); END");
+      await expect(store.transaction((tx) => tx.adjustQuotaUsage(scope, 'context', 5, null))).rejects.toThrow('no space left');
+      store.database.exec('DROP TRIGGER refuse');
+      expect(await store.transaction((tx) => tx.quotaUsage(scope, 'context'))).toBe(2);
+      await store.transaction((tx) => tx.adjustQuotaUsage(scope, 'context', 1, null));
+      await store.close();
+      expect(storedUsage(path)).toBe(3);
+    });
+  });
+
   describe('remembers lineage groups and shares on the writer only while they are committed', () => {
     const scope = { account: '111111111111', region: 'us-east-1' };
     const user = { IamIdentity: { PrincipalId: 'test' } };

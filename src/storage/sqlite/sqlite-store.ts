@@ -35,6 +35,7 @@ import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { WriterCache } from './writer-cache.js';
 import { InsertLog, prepareInsertLogWrite } from './insert-log.js';
+import { QuotaCounts } from './quota-counts.js';
 import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
 import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
 
@@ -126,6 +127,8 @@ export class SqliteStore implements Store {
   /** The batch's inserted entities and associations, logged for the lineage index at COMMIT. */
   private readonly inserts = new InsertLog();
   private readonly writeInsertLog: Statement;
+  /** Quota usage as the writer sees it, written once per commit batch. */
+  private readonly quotas: QuotaCounts;
   private readonly readTx: SqliteTx;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
@@ -159,7 +162,8 @@ export class SqliteStore implements Store {
     this.writer = writer;
     this.reader = reader;
     this.lineage = lineage;
-    this.writeTx = new SqliteTx(writer, { cache: this.writerCache, inserts: this.inserts });
+    this.quotas = new QuotaCounts(writer);
+    this.writeTx = new SqliteTx(writer, { cache: this.writerCache, inserts: this.inserts, quotas: this.quotas });
     this.writeInsertLog = prepareInsertLogWrite(writer);
     this.readTx = new SqliteTx(reader, { indexedGraph: (r) => lineage.graphFor(r) });
     this.control = {
@@ -216,6 +220,7 @@ export class SqliteStore implements Store {
           if (!this.batch) this.openBatch();
           this.control.savepoint.run();
           const logged = this.inserts.mark();
+          const counted = this.quotas.mark();
           try {
             const value = await fn(this.writeTx);
             this.control.release.run();
@@ -227,6 +232,7 @@ export class SqliteStore implements Store {
             this.control.rollbackTo.run();
             this.control.release.run();
             this.inserts.rollbackTo(logged);
+            this.quotas.rollbackTo(counted);
             this.writerCache.forgetAll();
             reject(coerceError(e));
           }
@@ -291,6 +297,7 @@ export class SqliteStore implements Store {
       this.commitBatch();
       // An import writes its rows directly; nothing the writer remembers can be trusted after it.
       this.writerCache.forgetAll();
+      this.quotas.forgetAll();
       // An import is one long transaction over most of the file: a large cache saves it rereading
       // pages, and the truncation walk is paid once, at its single COMMIT.
       const cacheKiB = -(this.writer.pragma('cache_size', { simple: true }) as number);
@@ -352,10 +359,12 @@ export class SqliteStore implements Store {
         pruneLineageLog(this.writer, this.lineage.prunablePosition(newest));
       }
       this.inserts.flush(this.writeInsertLog);
+      this.quotas.flush();
       this.control.commit.run();
     } catch (e) {
       if (this.writer.inTransaction) this.control.rollback.run();
       this.inserts.clear();
+      this.quotas.forgetAll();
       this.writerCache.forgetAll();
       for (const waiter of batch) waiter.fail(e);
       return;

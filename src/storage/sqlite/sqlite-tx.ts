@@ -55,6 +55,7 @@ import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResourc
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './sqlite-rows.js';
 import type { WriterCache } from './writer-cache.js';
 import type { InsertLog } from './insert-log.js';
+import type { QuotaCounts } from './quota-counts.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -65,6 +66,7 @@ export class SqliteTx implements StoreTx {
   private readonly indexedGraph: ((reader: SqliteTx) => LineageGraph | undefined) | undefined;
   private readonly cache: WriterCache | undefined;
   private readonly inserts: InsertLog | undefined;
+  private readonly quotas: QuotaCounts | undefined;
 
   /**
    * @param options.indexedGraph for the reader connection: the in-memory lineage index brought up
@@ -72,15 +74,23 @@ export class SqliteTx implements StoreTx {
    * @param options.cache for the writer connection only (writer-cache.ts).
    * @param options.inserts for the writer connection only: where inserted entities and associations
    *   are noted for the lineage change log (insert-log.ts).
+   * @param options.quotas for the writer connection only: the quota counts it keeps in memory
+   *   between commits (quota-counts.ts).
    */
   constructor(
     db: Database,
-    options: { indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined; cache?: WriterCache; inserts?: InsertLog } = {},
+    options: {
+      indexedGraph?: (reader: SqliteTx) => LineageGraph | undefined;
+      cache?: WriterCache;
+      inserts?: InsertLog;
+      quotas?: QuotaCounts;
+    } = {},
   ) {
     this.db = db;
     this.indexedGraph = options.indexedGraph;
     this.cache = options.cache;
     this.inserts = options.inserts;
+    this.quotas = options.quotas;
   }
 
   /** Runs a read-only statement of the lineage index's own (its change log) on this connection. */
@@ -269,6 +279,7 @@ export class SqliteTx implements StoreTx {
   }
 
   quotaUsage(scope: Scope, resource: QuotaResource): Promise<number> {
+    if (this.quotas) return Promise.resolve(this.quotas.usage(scope, resource));
     const row = this.stmt('SELECT used FROM quota_usage WHERE account = ? AND region = ? AND resource = ?').get(
       scope.account,
       scope.region,
@@ -410,6 +421,7 @@ export class SqliteTx implements StoreTx {
   }
 
   adjustQuotaUsage(scope: Scope, resource: QuotaResource, delta: number, limit: number | null): Promise<boolean> {
+    if (this.quotas) return Promise.resolve(this.quotas.adjust(scope, resource, delta, limit));
     // A first row can only be inserted within the limit; an existing one only updated within it.
     if (limit !== null && delta > limit) return Promise.resolve(false);
     const r = this.run(
