@@ -33,6 +33,11 @@ export interface InsertLogMark {
 export class InsertLog {
   private entities: Range | undefined;
   private associations: Range | undefined;
+  private readonly insert: Statement;
+
+  constructor(writer: Database) {
+    this.insert = writer.prepare('INSERT INTO lineage_changes (op, a, b) VALUES (?, ?, ?)');
+  }
 
   entityInserted(id: number): void {
     this.entities = widen(this.entities, id);
@@ -52,10 +57,10 @@ export class InsertLog {
     this.associations = mark.associations;
   }
 
-  /** Writes the batch's rows with `insert` ({@link prepareInsertLogWrite}) and starts afresh. */
-  flush(insert: Statement): void {
-    if (this.entities) insert.run(ENTITIES_INSERTED, this.entities.first, this.entities.last);
-    if (this.associations) insert.run(ASSOCIATIONS_INSERTED, this.associations.first, this.associations.last);
+  /** Writes the batch's rows; runs inside the batch's transaction, before COMMIT. */
+  flush(): void {
+    if (this.entities) this.insert.run(ENTITIES_INSERTED, this.entities.first, this.entities.last);
+    if (this.associations) this.insert.run(ASSOCIATIONS_INSERTED, this.associations.first, this.associations.last);
     this.clear();
   }
 
@@ -70,8 +75,4 @@ function widen(range: Range | undefined, id: number): Range {
   if (id < range.first) range.first = id;
   if (id > range.last) range.last = id;
   return range;
-}
-
-export function prepareInsertLogWrite(writer: Database): Statement {
-  return writer.prepare('INSERT INTO lineage_changes (op, a, b) VALUES (?, ?, ?)');
 }

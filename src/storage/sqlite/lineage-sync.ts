@@ -3,11 +3,12 @@
  * each read's snapshot.
  *
  * - Freshness: every committed change to entities and associations is logged in `lineage_changes`:
- *   updates and deletes by triggers (migration 2), a row each; inserts by the store, as one range of
- *   ids per table and commit batch (insert-log.ts). When a read asks for the lineage graph, {@link SqliteLineageIndex.graphFor}
- *   reads the log rows after the index's position *inside that read transaction* and applies them,
- *   so the index then shows precisely the read's snapshot: nothing later, nothing missing. Reads are
- *   serialized on the reader connection, so no query ever sees the index change under it.
+ *   updates and deletes by triggers (migration 2), a row each; inserts by the store, as one range
+ *   of ids per table and commit batch (insert-log.ts). When a read asks for the lineage graph,
+ *   {@link SqliteLineageIndex.graphFor} reads the log rows after the index's position *inside that
+ *   read transaction* and applies them, so the index then shows precisely the read's snapshot:
+ *   nothing later, nothing missing. Reads are serialized on the reader connection, so no query ever
+ *   sees the index change under it.
  * - Startup: the index is built in the background on a connection of its own, from one snapshot, in
  *   slices that yield to the event loop. Until it is ready, queries are answered by SQL (the reader
  *   itself), so a server answers at once however large the database.

@@ -34,7 +34,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { WriterCache } from './writer-cache.js';
-import { InsertLog, prepareInsertLogWrite } from './insert-log.js';
+import { InsertLog } from './insert-log.js';
 import { QuotaCounts } from './quota-counts.js';
 import type { LineageIndexMode, LineageIndexStats } from './lineage-sync.js';
 import { pruneLineageLog, resetLineageLog, SqliteLineageIndex } from './lineage-sync.js';
@@ -125,8 +125,7 @@ export class SqliteStore implements Store {
   private readonly writeTx: SqliteTx;
   private readonly writerCache = new WriterCache();
   /** The batch's inserted entities and associations, logged for the lineage index at COMMIT. */
-  private readonly inserts = new InsertLog();
-  private readonly writeInsertLog: Statement;
+  private readonly inserts: InsertLog;
   /** Quota usage as the writer sees it, written once per commit batch. */
   private readonly quotas: QuotaCounts;
   private readonly readTx: SqliteTx;
@@ -162,9 +161,9 @@ export class SqliteStore implements Store {
     this.writer = writer;
     this.reader = reader;
     this.lineage = lineage;
+    this.inserts = new InsertLog(writer);
     this.quotas = new QuotaCounts(writer);
     this.writeTx = new SqliteTx(writer, { cache: this.writerCache, inserts: this.inserts, quotas: this.quotas });
-    this.writeInsertLog = prepareInsertLogWrite(writer);
     this.readTx = new SqliteTx(reader, { indexedGraph: (r) => lineage.graphFor(r) });
     this.control = {
       begin: writer.prepare('BEGIN IMMEDIATE'),
@@ -358,7 +357,7 @@ export class SqliteStore implements Store {
         const newest = (this.writer.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lineage_changes'), 0) AS seq").get() as { seq: number }).seq;
         pruneLineageLog(this.writer, this.lineage.prunablePosition(newest));
       }
-      this.inserts.flush(this.writeInsertLog);
+      this.inserts.flush();
       this.quotas.flush();
       this.control.commit.run();
     } catch (e) {
