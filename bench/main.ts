@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os';
 import { authBenchmark } from './auth.js';
+import { cpuReferenceMs } from './cpu-reference.js';
 import { ingestBenchmark } from './ingest.js';
 import { threadsBenchmark } from './threads.js';
 import { queryBenchmark } from './query.js';
@@ -48,7 +49,10 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !(n in SUITES));
   if (unknown.length > 0) throw new Error(`Unknown benchmark suite(s): ${unknown.join(', ')}. Known: ${Object.keys(SUITES).join(', ')}`);
   process.stdout.write(`## Stemma benchmarks\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
+  const reference = (): string => `${cpuReferenceMs().toFixed(0)} ms`;
+  process.stdout.write(`CPU reference loop (bench/cpu-reference.ts; lower is faster): ${reference()} before the suites\n`);
   for (const name of names) process.stdout.write(`${await (SUITES[name] as () => Promise<string>)()}\n`);
+  process.stdout.write(`CPU reference loop: ${reference()} after the suites\n`);
 }
 
 main().catch((e: unknown) => {
