@@ -79,7 +79,6 @@ export class AccessDeniedException extends ServiceError {
   }
 }
 
-/** A request too large to read. AWS answers 413 with this code. */
 /**
  * A request that is not valid HTTP/1.1, or whose framing Stemma will not guess at (an ambiguous
  * body length, oversized headers). The connection is closed after this answer.
@@ -90,6 +89,7 @@ export class MalformedHttpRequest extends ServiceError {
   }
 }
 
+/** A request too large to read. AWS answers 413 with this code. */
 export class RequestEntityTooLarge extends ServiceError {
   constructor(message: string) {
     super('RequestEntityTooLargeException', message, { statusCode: 413 });

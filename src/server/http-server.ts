@@ -2,11 +2,8 @@
  * Stemma's HTTP/1.1 server: `node:net` sockets, requests parsed by http-parser-js, responses
  * written in one piece. Every request and response of Stemma is whole in memory (bodies are
  * bounded, nothing streams), so the stream objects `node:http` builds for each request
- * (IncomingMessage, ServerResponse and their events) do no work here. Without them the socket
- * thread spent about a fifth less CPU per request of the ingest workload (57 against 70 µs, read
- * from the threads' CPU counters while two servers took turns; `npm run bench` has no node:http
- * server left to compare with), CPU that the clients and the application thread share on a small
- * machine.
+ * (IncomingMessage, ServerResponse and their events) do no work here, yet cost the socket thread
+ * CPU on every request, CPU that the clients and the application thread share on a small machine.
  *
  * What it keeps of `node:http`'s behaviour: keep-alive (HTTP/1.1 by default, HTTP/1.0 on request),
  * pipelined requests answered in order, chunked request bodies, `Expect: 100-continue`, HEAD,

@@ -12,8 +12,8 @@
  * - Bodies travel as latin1 text, one character per byte, so any bytes survive unchanged. A
  *   response body that is already a string is sent as it is.
  * - A caller crosses whole once; after that its requests carry its number ({@link CallerNumbers},
- *   {@link KnownCallers}). A caller was most of a request's head, whose JSON.parse took 4% of the
- *   application thread's time under the ingest workload (perf samples of a running server).
+ *   {@link KnownCallers}). A caller was most of a request's head, which the application thread
+ *   parses on every request.
  */
 import type { Caller } from './auth.js';
 import { frozenCaller } from './auth.js';

@@ -2,11 +2,11 @@
  * The inserts of a commit batch, for the lineage change log (`lineage_changes`, lineage-sync.ts).
  *
  * Updates and deletes of entities and associations are logged by triggers, one row each. Inserts
- * are the hot path of ingest, and a log row per inserted row (a trigger sub-program, an
- * AUTOINCREMENT read and write per statement, one more b-tree insert) cost about a tenth of an
- * ingest request in process. So the writer's two INSERT statements (sqlite-tx.ts) note the rowid
- * they got here, and just before its COMMIT the store writes at most two rows for the whole batch,
- * in the same transaction: the range of entity ids and the range of association ids it inserted.
+ * are the hot path of ingest, where a trigger per inserted row meant a sub-program, an
+ * AUTOINCREMENT read and write and one more b-tree insert on every create and association. So the
+ * writer's two INSERT statements (sqlite-tx.ts) note the rowid they got here, and just before its
+ * COMMIT the store writes at most two rows for the whole batch, in the same transaction: the range
+ * of entity ids and the range of association ids it inserted.
  *
  * A range is exact enough because the index re-reads the current row of every id it is told
  * about. The writer is the only one inserting, and a table's new rowid is its largest plus one, so

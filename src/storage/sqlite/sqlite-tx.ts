@@ -56,6 +56,7 @@ import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageSha
 import type { WriterCache } from './writer-cache.js';
 import type { InsertLog } from './insert-log.js';
 import type { QuotaCounts } from './quota-counts.js';
+import { QUOTA_USAGE_SQL } from './quota-counts.js';
 
 /** JSON arrays bind a whole batch to one `?`, so one prepared statement serves every batch size. */
 const IDS = 'SELECT value FROM json_each(?)';
@@ -280,7 +281,7 @@ export class SqliteTx implements StoreTx {
 
   quotaUsage(scope: Scope, resource: QuotaResource): Promise<number> {
     if (this.quotas) return Promise.resolve(this.quotas.usage(scope, resource));
-    const row = this.stmt('SELECT used FROM quota_usage WHERE account = ? AND region = ? AND resource = ?').get(
+    const row = this.stmt(QUOTA_USAGE_SQL).get(
       scope.account,
       scope.region,
       resource,
@@ -421,17 +422,11 @@ export class SqliteTx implements StoreTx {
   }
 
   adjustQuotaUsage(scope: Scope, resource: QuotaResource, delta: number, limit: number | null): Promise<boolean> {
-    if (this.quotas) return Promise.resolve(this.quotas.adjust(scope, resource, delta, limit));
-    // A first row can only be inserted within the limit; an existing one only updated within it.
-    if (limit !== null && delta > limit) return Promise.resolve(false);
-    const r = this.run(
-      `INSERT INTO quota_usage (account, region, resource, used) VALUES (?, ?, ?, max(?, 0))
-       ON CONFLICT (account, region, resource) DO UPDATE SET used = max(quota_usage.used + ?, 0)
-       WHERE ? IS NULL OR quota_usage.used + ? <= ?`,
-      [scope.account, scope.region, resource, delta, delta, limit, delta, limit],
-    );
-    return Promise.resolve(r.changes > 0);
+    // Only the writer changes counts, and it keeps them itself until its batch commits.
+    if (!this.quotas) return Promise.reject(new Error('Quota counts change only on the writer connection.'));
+    return Promise.resolve(this.quotas.adjust(scope, resource, delta, limit));
   }
+
 
   // ---- Experiments, trials, trial components and Search ----
 
