@@ -12,7 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['./test/postgres-global-setup.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'web/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'web/**/*.test.ts', 'bench/**/*.test.ts'] } },
       {
         extends: true,
         test: {

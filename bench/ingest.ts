@@ -9,6 +9,10 @@
  * bare store writes without validation or protocol. Then the same HTTP workload and store writes
  * run on PostgreSQL: a throwaway cluster from the machine's binaries, with PostgreSQL's durable
  * defaults (fsync, synchronous commit), on the same machine as the server and the clients.
+ *
+ * A second table says where the CPU of the SQLite server's HTTP runs went (cpu-meter.ts): each
+ * server thread and the load generator, per request, beside GET /ping, with the rates that CPU
+ * allows. On a machine whose cores the load generator shares, they bound every figure above.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +26,8 @@ import type { Store } from '../src/storage/store.js';
 import { startCluster } from '../test/postgres-cluster.js';
 import { httpRequest, runLoad } from './http-load.js';
 import { startServerProcess } from './serve-process.js';
+import type { CpuPerRequest } from './cpu-meter.js';
+import { CpuMeter } from './cpu-meter.js';
 import type { Summary } from './stats.js';
 import { fmt, summarize, table } from './stats.js';
 
@@ -80,12 +86,14 @@ function serialize(url: string, calls: readonly Call[]): Buffer[] {
 
 /**
  * Runs the mixed workload (or GET /ping) with one lean keep-alive client per list. Requests are
- * built and serialized before the clock starts, so the figures measure the server.
+ * built and serialized before the clock starts, so the figures measure the server. A meter given
+ * records the CPU of the load alone.
  */
 export async function runHttp(
   url: string | readonly string[],
   perClient: (client: number) => Call[] | 'ping',
   clients = CLIENTS,
+  meter?: CpuMeter,
 ): Promise<Summary & { errors: number }> {
   const urls = typeof url === 'string' ? [url] : url;
   const requests = Array.from({ length: clients }, (_, client) => {
@@ -94,7 +102,9 @@ export async function runHttp(
     const calls = perClient(client);
     return calls === 'ping' ? Array.from({ length: 8000 }, () => httpRequest(hostname, Number(port), 'GET', '/ping', {})) : serialize(target, calls);
   });
+  meter?.start();
   const result = await runLoad(urls, requests);
+  meter?.stop(result.latenciesMs.length);
   return { ...summarize(result.latenciesMs, result.seconds), errors: result.non200 };
 }
 
@@ -108,16 +118,20 @@ const LARGE_COMMIT_BATCH = 256;
 /**
  * The mixed workload against two servers that differ only in their commit batch, taking turns in
  * {@link HTTP_CHUNKS} chunks (the order alternating), so a drift in the machine's speed falls on
- * both alike; each gets the same requests.
+ * both alike; each gets the same requests. The first server's chunks are metered.
  */
-async function runHttpInterleaved(urls: readonly [string, string], perClient: number): Promise<[HttpSummary, HttpSummary]> {
+async function runHttpInterleaved(urls: readonly [string, string], perClient: number, meter?: CpuMeter): Promise<[HttpSummary, HttpSummary]> {
   const calls = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'run'));
   const chunk = Math.ceil(perClient / HTTP_CHUNKS);
   const runs = urls.map(() => ({ latencies: [] as number[], seconds: 0, errors: 0 }));
   for (let from = 0, turn = 0; from < perClient; from += chunk, turn++) {
     for (const i of turn % 2 === 0 ? [0, 1] : [1, 0]) {
       const url = urls[i] as string;
-      const result = await runLoad(url, calls.map((list) => serialize(url, list.slice(from, from + chunk))));
+      const requests = calls.map((list) => serialize(url, list.slice(from, from + chunk)));
+      const metered = i === 0 ? meter : undefined;
+      metered?.start();
+      const result = await runLoad(url, requests);
+      metered?.stop(result.latenciesMs.length);
       const run = runs[i] as (typeof runs)[number];
       for (const ms of result.latenciesMs) run.latencies.push(ms);
       run.seconds += result.seconds;
@@ -277,6 +291,8 @@ interface SqliteResults {
   /** The same in-process run with a 64 MiB writer page cache, interleaved with it. */
   readonly inProcessLargeCache: Summary;
   readonly storeOnly: Summary;
+  /** Where the CPU of the mixed workload's and the ping's requests went; undefined off Linux. */
+  readonly cpu?: { readonly mixed: CpuPerRequest; readonly ping: CpuPerRequest };
 }
 
 async function runSingleThreaded(perClient: number): Promise<Summary & { errors: number }> {
@@ -299,14 +315,17 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
   try {
     await runHttp(server.url, (c) => workload(c, 500, 'warmup'));
     await runHttp(largeBatchServer.url, (c) => workload(c, 500, 'warmup'));
-    const ping = await runHttp(server.url, () => 'ping');
-    const [http, largeBatch] = await runHttpInterleaved([server.url, largeBatchServer.url], perClient);
+    const pingMeter = CpuMeter.open(server.pid);
+    const ping = await runHttp(server.url, () => 'ping', CLIENTS, pingMeter);
+    const mixedMeter = CpuMeter.open(server.pid);
+    const [http, largeBatch] = await runHttpInterleaved([server.url, largeBatchServer.url], perClient, mixedMeter);
     await largeBatchServer.stop();
     const doubleClients = await runHttp(server.url, (c) => workload(c, Math.ceil(perClient / 2), 'double'), 2 * CLIENTS);
     const singleThread = await runSingleThreaded(perClient);
     const inProcess = await runInProcess(IN_PROCESS_SCALE * perClient);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    return { http, largeBatch, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly };
+    const cpu = mixedMeter && pingMeter ? { mixed: mixedMeter.perRequest(), ping: pingMeter.perRequest() } : undefined;
+    return { http, largeBatch, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly, cpu };
   } finally {
     await server.stop();
     await largeBatchServer.stop();
@@ -317,14 +336,14 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
 
 export async function ingestBenchmark(options: { requests: number }): Promise<string> {
   const perClient = Math.ceil(options.requests / CLIENTS);
-  const { http, largeBatch, doubleClients, singleThread, ping, inProcess, inProcessLargeCache, storeOnly } = await runOnSqlite(perClient, options.requests);
+  const { http, largeBatch, doubleClients, singleThread, ping, inProcess, inProcessLargeCache, storeOnly, cpu } = await runOnSqlite(perClient, options.requests);
   // Sequential store writes wait for a durable commit each on PostgreSQL: fewer keep the run short.
   const pg = await runOnPostgres(perClient, Math.ceil(options.requests / 8));
   const row = (name: string, s: Summary, extra = ''): string[] => [
     name, fmt.int(s.count), fmt.int(s.perSecond), fmt.ms(s.p50), fmt.ms(s.p95), fmt.ms(s.p99), extra,
   ];
   const target = (s: Summary): string => (s.perSecond >= 10_000 ? 'meets ≥ 10,000/s' : 'BELOW 10,000/s target');
-  return table(
+  const throughput = table(
     `Ingest: mixed Create*/AddAssociation/Describe, ${CLIENTS} keep-alive clients`,
     ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'],
     [
@@ -343,5 +362,31 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
       row('HTTP, mixed workload (PostgreSQL)', pg.http, `${target(pg.http)}; ${fmt.ratio(pg.http.perSecond / http.perSecond)} of SQLite; ${pg.http.errors} non-200`),
       row('baseline: store writes only (PostgreSQL)', pg.storeOnly, '1 entity + 1 association per tx, one client'),
     ],
+  );
+  return cpu ? `${throughput}\n${cpuTable(cpu.mixed, cpu.ping)}` : throughput;
+}
+
+/**
+ * The CPU one request cost each thread in the runs above, and the two rates that cost allows:
+ * requests/s cannot pass cores ÷ CPU per request (every core busy with this load alone), nor one
+ * core ÷ the application thread's CPU per request (the store has one writer, on that thread).
+ */
+function cpuTable(mixed: CpuPerRequest, ping: CpuPerRequest): string {
+  const micros = (n: number): string => n.toFixed(1);
+  const rows: [string, (c: CpuPerRequest) => string][] = [
+    ['server: socket thread', (c) => micros(c.serverMain)],
+    ['server: application thread', (c) => micros(c.serverBusiest)],
+    ['server: other threads (checkpointer, V8, libuv)', (c) => micros(c.serverRest)],
+    ['load generator (this process)', (c) => micros(c.loadGenerator)],
+    ['all of them', (c) => micros(c.total)],
+    [`machine busy while measured (${mixed.cores} cores)`, (c) => `${(100 * c.machineBusy).toFixed(0)}%`],
+    [`ceiling: ${mixed.cores} cores ÷ CPU per request`, (c) => `${fmt.int((c.cores * 1e6) / c.total)} req/s`],
+    // The application thread runs every request in turn, so it bounds the rate even with cores to spare.
+    ['ceiling: 1 core ÷ application thread CPU', (c) => `${fmt.int(1e6 / c.serverBusiest)} req/s`],
+  ];
+  return table(
+    `Ingest: CPU per request (µs), SQLite server, ${CLIENTS} clients`,
+    ['', 'mixed workload', 'baseline: GET /ping'],
+    rows.map(([name, value]) => [name, value(mixed), value(ping)]),
   );
 }
