@@ -11,8 +11,9 @@
  * defaults (fsync, synchronous commit), on the same machine as the server and the clients.
  *
  * A second table says where the CPU of the SQLite server's HTTP runs went (cpu-meter.ts): each
- * server thread and the load generator, per request, beside GET /ping, with the rates that CPU
- * allows. On a machine whose cores the load generator shares, they bound every figure above.
+ * server thread and the load generator, per request, beside GET /ping and the in-process run, with
+ * the rates that CPU allows. On a machine whose cores the load generator shares, they bound every
+ * figure above.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,11 +171,15 @@ const IN_PROCESS_SCALE = 3;
  * transactions share commits as they do in the server. It runs against two stores that differ only
  * in the writer's page cache (the default beside 64 MiB), taking turns in chunks.
  */
-async function runInProcess(perClient: number): Promise<{ writerCache: Summary; largeWriterCache: Summary }> {
+async function runInProcess(perClient: number): Promise<{ writerCache: Summary; largeWriterCache: Summary; cpu?: CpuPerRequest }> {
   const targets = [inProcessTarget(WRITER_CACHE_KIB), inProcessTarget(64 * 1024)] as const;
+  // This process is the whole application here: its main thread does what the server's application thread does.
+  const meter = CpuMeter.open(process.pid);
   const ctx = { scope: { account: ACCOUNT, region: REGION }, user: { IamIdentity: { PrincipalId: 'AKIDBENCH' } }, requestId: 'bench' };
   const chunk = Math.ceil(perClient / IN_PROCESS_CHUNKS);
-  const run = async (target: InProcessTarget, calls: readonly Call[][], from: number, count: number): Promise<void> => {
+  const run = async (target: InProcessTarget, calls: readonly Call[][], from: number, count: number, metered = false): Promise<void> => {
+    const before = target.latencies.length;
+    if (metered) meter?.start();
     const start = performance.now();
     await Promise.all(
       calls.map(async (list) => {
@@ -186,6 +191,7 @@ async function runInProcess(perClient: number): Promise<{ writerCache: Summary; 
       }),
     );
     target.seconds += (performance.now() - start) / 1000;
+    if (metered) meter?.stop(target.latencies.length - before);
   };
   const measured = Array.from({ length: CLIENTS }, (_, c) => workload(c, perClient, 'inproc'));
   try {
@@ -198,8 +204,8 @@ async function runInProcess(perClient: number): Promise<{ writerCache: Summary; 
     }
     for (let from = 0, turn = 0; from < perClient; from += chunk, turn++) {
       const [first, second] = turn % 2 === 0 ? targets : ([targets[1], targets[0]] as const);
-      await run(first, measured, from, chunk);
-      await run(second, measured, from, chunk);
+      await run(first, measured, from, chunk, first === targets[0]);
+      await run(second, measured, from, chunk, second === targets[0]);
     }
   } finally {
     for (const t of targets) {
@@ -207,7 +213,11 @@ async function runInProcess(perClient: number): Promise<{ writerCache: Summary; 
       rmSync(t.dir, { recursive: true, force: true });
     }
   }
-  return { writerCache: summarize(targets[0].latencies, targets[0].seconds), largeWriterCache: summarize(targets[1].latencies, targets[1].seconds) };
+  return {
+    writerCache: summarize(targets[0].latencies, targets[0].seconds),
+    largeWriterCache: summarize(targets[1].latencies, targets[1].seconds),
+    ...(meter ? { cpu: meter.perRequest() } : {}),
+  };
 }
 
 /** The rows the workload writes, inserted straight into the store: no protocol, no validation, no rules. */
@@ -291,8 +301,8 @@ interface SqliteResults {
   /** The same in-process run with a 64 MiB writer page cache, interleaved with it. */
   readonly inProcessLargeCache: Summary;
   readonly storeOnly: Summary;
-  /** Where the CPU of the mixed workload's and the ping's requests went; undefined off Linux. */
-  readonly cpu?: { readonly mixed: CpuPerRequest; readonly ping: CpuPerRequest };
+  /** Where the CPU of the mixed workload's, the ping's and the in-process requests went; undefined off Linux. */
+  readonly cpu?: { readonly mixed: CpuPerRequest; readonly ping: CpuPerRequest; readonly inProcess: CpuPerRequest };
 }
 
 async function runSingleThreaded(perClient: number): Promise<Summary & { errors: number }> {
@@ -324,7 +334,8 @@ async function runOnSqlite(perClient: number, storeWrites: number): Promise<Sqli
     const singleThread = await runSingleThreaded(perClient);
     const inProcess = await runInProcess(IN_PROCESS_SCALE * perClient);
     const storeOnly = await runSqliteStoreOnly(storeWrites);
-    const cpu = mixedMeter && pingMeter ? { mixed: mixedMeter.perRequest(), ping: pingMeter.perRequest() } : undefined;
+    const cpu =
+      mixedMeter && pingMeter && inProcess.cpu ? { mixed: mixedMeter.perRequest(), ping: pingMeter.perRequest(), inProcess: inProcess.cpu } : undefined;
     return { http, largeBatch, doubleClients, singleThread, ping, inProcess: inProcess.writerCache, inProcessLargeCache: inProcess.largeWriterCache, storeOnly, cpu };
   } finally {
     await server.stop();
@@ -363,7 +374,7 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
       row('baseline: store writes only (PostgreSQL)', pg.storeOnly, '1 entity + 1 association per tx, one client'),
     ],
   );
-  return cpu ? `${throughput}\n${cpuTable(cpu.mixed, cpu.ping)}` : throughput;
+  return cpu ? `${throughput}\n${cpuTable(cpu)}` : throughput;
 }
 
 /**
@@ -371,22 +382,43 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
  * requests/s cannot pass cores ÷ CPU per request (every core busy with this load alone), nor one
  * core ÷ the application thread's CPU per request (the store has one writer, on that thread).
  */
-function cpuTable(mixed: CpuPerRequest, ping: CpuPerRequest): string {
+function cpuTable(cpu: { mixed: CpuPerRequest; ping: CpuPerRequest; inProcess: CpuPerRequest }): string {
   const micros = (n: number): string => n.toFixed(1);
-  const rows: [string, (c: CpuPerRequest) => string][] = [
-    ['server: socket thread', (c) => micros(c.serverMain)],
-    ['server: application thread', (c) => micros(c.serverBusiest)],
-    ['server: other threads (checkpointer, V8, libuv)', (c) => micros(c.serverRest)],
-    ['load generator (this process)', (c) => micros(c.loadGenerator)],
+  // The in-process run is one process: its main thread does the application thread's work, and
+  // its load is its own, with no socket thread.
+  const served = (c: CpuPerRequest): ThreadCpu => ({
+    socket: c.serverMain, application: c.serverBusiest, others: c.serverRest, loadGenerator: c.loadGenerator, total: c.total, busy: c.machineBusy, cores: c.cores,
+  });
+  const inProcess = (c: CpuPerRequest): ThreadCpu => ({
+    application: c.serverMain, others: c.serverBusiest + c.serverRest, total: c.serverMain + c.serverBusiest + c.serverRest, busy: c.machineBusy, cores: c.cores,
+  });
+  const columns = [served(cpu.mixed), served(cpu.ping), inProcess(cpu.inProcess)];
+  const optional = (n: number | undefined): string => (n === undefined ? '–' : micros(n));
+  const rows: [string, (c: ThreadCpu) => string][] = [
+    ['server: socket thread', (c) => optional(c.socket)],
+    ['server: application thread', (c) => micros(c.application)],
+    ['server: other threads (checkpointer, V8, libuv)', (c) => micros(c.others)],
+    ['load generator (this process)', (c) => optional(c.loadGenerator)],
     ['all of them', (c) => micros(c.total)],
-    [`machine busy while measured (${mixed.cores} cores)`, (c) => `${(100 * c.machineBusy).toFixed(0)}%`],
-    [`ceiling: ${mixed.cores} cores ÷ CPU per request`, (c) => `${fmt.int((c.cores * 1e6) / c.total)} req/s`],
+    [`machine busy while measured (${cpu.mixed.cores} cores)`, (c) => `${(100 * c.busy).toFixed(0)}%`],
+    [`ceiling: ${cpu.mixed.cores} cores ÷ CPU per request`, (c) => `${fmt.int((c.cores * 1e6) / c.total)} req/s`],
     // The application thread runs every request in turn, so it bounds the rate even with cores to spare.
-    ['ceiling: 1 core ÷ application thread CPU', (c) => `${fmt.int(1e6 / c.serverBusiest)} req/s`],
+    ['ceiling: 1 core ÷ application thread CPU', (c) => `${fmt.int(1e6 / c.application)} req/s`],
   ];
   return table(
-    `Ingest: CPU per request (µs), SQLite server, ${CLIENTS} clients`,
-    ['', 'mixed workload', 'baseline: GET /ping'],
-    rows.map(([name, value]) => [name, value(mixed), value(ping)]),
+    `Ingest: CPU per request (µs), SQLite, ${CLIENTS} clients`,
+    ['', 'HTTP, mixed workload', 'baseline: GET /ping', 'baseline: API in-process'],
+    rows.map(([name, value]) => [name, ...columns.map(value)]),
   );
+}
+
+/** One column of {@link cpuTable}: CPU microseconds per request by thread. */
+interface ThreadCpu {
+  readonly socket?: number;
+  readonly application: number;
+  readonly others: number;
+  readonly loadGenerator?: number;
+  readonly total: number;
+  readonly busy: number;
+  readonly cores: number;
 }
