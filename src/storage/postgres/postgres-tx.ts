@@ -56,8 +56,8 @@ import { DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL } from '../sql/associations.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { UniqueViolation } from '../store.js';
 import type { HopDirection, LineageGraph, LineageHop, LineageVertex } from '../lineage-graph.js';
-import type { DbLineageVertex } from '../sql/lineage-rows.js';
-import { toLineageVertex } from '../sql/lineage-rows.js';
+import type { DbLineageHop, DbLineageVertex } from '../sql/lineage-rows.js';
+import { toLineageHop, toLineageVertex } from '../sql/lineage-rows.js';
 import { translatePostgresError } from './postgres-errors.js';
 import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './postgres-rows.js';
 import { toAssociationRecord, toEntityRecord, toLineageGroupRecord, toLineageShareRecord, toResourceRecord } from './postgres-rows.js';
@@ -131,11 +131,11 @@ export class PostgresTx implements StoreTx {
 
   async lineageHops(ids: readonly number[], direction: HopDirection): Promise<LineageHop[]> {
     const column = direction === 'out' ? 'source_id' : 'destination_id';
-    const { rows } = await this.query<{ source_id: number; destination_id: number; type: string | null }>(
+    const { rows } = await this.query<DbLineageHop>(
       `SELECT source_id, destination_id, type FROM associations WHERE ${column} = ANY(?::bigint[])`,
       [ids],
     );
-    return rows.map((r) => ({ sourceId: r.source_id, destinationId: r.destination_id, type: r.type as AssociationType | null }));
+    return rows.map(toLineageHop);
   }
 
   async lineageVertices(ids: readonly number[]): Promise<LineageVertex[]> {

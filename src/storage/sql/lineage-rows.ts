@@ -1,9 +1,10 @@
 /**
- * The lineage columns of an entity as both backends return them (PostgreSQL's bigint parsed to a
- * number by its pool), and their mapping to the engine's vertex.
+ * The lineage columns of an entity and of an association as both backends return them
+ * (PostgreSQL's bigint parsed to a number by its pool), and their mapping to the engine's vertex
+ * and hop.
  */
-import type { EntityKind } from '../../core/model.js';
-import type { LineageVertex } from '../lineage-graph.js';
+import type { AssociationType, EntityKind } from '../../core/model.js';
+import type { LineageHop, LineageVertex } from '../lineage-graph.js';
 
 /** The columns of an entity that lineage traversal reads (lineage-graph.ts). */
 export interface DbLineageVertex {
@@ -28,4 +29,15 @@ export function toLineageVertex(row: DbLineageVertex): LineageVertex {
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };
+}
+
+/** The columns of an association that lineage traversal reads. */
+export interface DbLineageHop {
+  source_id: number;
+  destination_id: number;
+  type: string | null;
+}
+
+export function toLineageHop(row: DbLineageHop): LineageHop {
+  return { sourceId: row.source_id, destinationId: row.destination_id, type: row.type as AssociationType | null };
 }

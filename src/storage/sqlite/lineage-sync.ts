@@ -200,13 +200,9 @@ export class SqliteLineageIndex {
         // None of them can be in the index already unless it was deleted in between, which logged op 2.
         for (const v of reader.lineageVerticesBetween(r.a, r.b as number)) index.setVertex(v);
       } else if (r.op === ASSOCIATIONS_INSERTED) {
-        const inserted = reader.query<{ source_id: number; destination_id: number }>(
-          'SELECT source_id, destination_id FROM associations WHERE id BETWEEN ? AND ?',
-          [r.a, r.b],
-        );
-        for (const e of inserted) {
-          pairs.set(`${e.source_id}:${e.destination_id}`, [e.source_id, e.destination_id]);
-        }
+        // Likewise: the rows read are current, type included. A later update or delete of one of
+        // them logged its pair, which is re-read below.
+        for (const h of reader.lineageHopsBetween(r.a, r.b as number)) index.setEdge(h.sourceId, h.destinationId, h.type);
       } else if (r.op <= 2) entities.add(r.a);
       else pairs.set(`${r.a}:${r.b}`, [r.a, r.b as number]);
     }

@@ -93,8 +93,8 @@ const PRUNE_LINEAGE_LOG_EVERY = 2_000;
  * rest of the wave is still being run, so the next requests arrive while this thread is busy
  * instead of after it has gone idle. Four transactions take about as long to run as an answer
  * takes to come back as the next request, so the thread is kept busy. `npm run bench ingest` runs
- * a server with batches of up to 256 beside the default, taking turns, and prints the ratio
- * (1.01–1.11 in its runs so far; smaller batches cost more commits, larger ones hold answers back).
+ * a server with batches of up to 256 beside the default, taking turns, and prints the ratio:
+ * smaller batches cost more commits, larger ones hold answers back.
  */
 export const COMMIT_BATCH = 4;
 

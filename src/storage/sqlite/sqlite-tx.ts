@@ -47,8 +47,8 @@ import { grantShareSql, revokeShareSql, sharesOfSql } from '../sql/lineage-share
 import { DELETE_AUTOMATIC_ASSOCIATIONS_OF_SQL } from '../sql/associations.js';
 import { mergeSearchResults } from '../sql/search-order.js';
 import { translateSqliteError } from './sqlite-errors.js';
-import type { DbLineageVertex } from '../sql/lineage-rows.js';
-import { toLineageVertex } from '../sql/lineage-rows.js';
+import type { DbLineageHop, DbLineageVertex } from '../sql/lineage-rows.js';
+import { toLineageHop, toLineageVertex } from '../sql/lineage-rows.js';
 import type { DbMetric } from '../sql/metric-rows.js';
 import { toMetricSummary } from '../sql/metric-rows.js';
 import type { DbAssociation, DbEntity, DbLineageGroup, DbLineageShare, DbResource } from './sqlite-rows.js';
@@ -116,8 +116,7 @@ export class SqliteTx implements StoreTx {
       direction === 'out'
         ? `SELECT source_id, destination_id, type FROM associations WHERE source_id IN (${IDS})`
         : `SELECT source_id, destination_id, type FROM associations WHERE destination_id IN (${IDS})`;
-    const rows = this.stmt(sql).all(JSON.stringify(ids)) as { source_id: number; destination_id: number; type: string | null }[];
-    return rows.map((r) => ({ sourceId: r.source_id, destinationId: r.destination_id, type: r.type as AssociationType | null }));
+    return (this.stmt(sql).all(JSON.stringify(ids)) as DbLineageHop[]).map(toLineageHop);
   }
 
   lineageVertices(ids: readonly number[]): LineageVertex[] {
@@ -133,6 +132,12 @@ export class SqliteTx implements StoreTx {
       'SELECT id, arn, kind, type, account, region, created_at, modified_at FROM entities WHERE id BETWEEN ? AND ?',
     ).all(first, last) as DbLineageVertex[];
     return rows.map(toLineageVertex);
+  }
+
+  /** The associations with ids in [first, last]: a commit batch's inserts (insert-log.ts). */
+  lineageHopsBetween(first: number, last: number): LineageHop[] {
+    const rows = this.stmt('SELECT source_id, destination_id, type FROM associations WHERE id BETWEEN ? AND ?').all(first, last) as DbLineageHop[];
+    return rows.map(toLineageHop);
   }
 
   lineageProperties(ids: readonly number[]): ReadonlyMap<number, Readonly<Record<string, string>>> {
@@ -426,7 +431,6 @@ export class SqliteTx implements StoreTx {
     if (!this.quotas) return Promise.reject(new Error('Quota counts change only on the writer connection.'));
     return Promise.resolve(this.quotas.adjust(scope, resource, delta, limit));
   }
-
 
   // ---- Experiments, trials, trial components and Search ----
 
