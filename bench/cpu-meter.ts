@@ -1,8 +1,9 @@
 /**
- * Where a benchmark run's CPU went: each thread of a server process, the load generator (this
- * process) and the machine as a whole. With the load generator and the server on the same small
- * machine, requests per second are bounded by the CPU one request costs all of them together: this
- * shows that cost, thread by thread, and how busy the machine was while the figure was measured.
+ * Where a benchmark run's CPU went: each thread of a metered process (a server, or the benchmark's
+ * own), this process as a whole (the load generator, when it meters a server) and the machine.
+ * With the load generator and the server on the same small machine, requests per second are
+ * bounded by the CPU one request costs all of them together: this shows that cost, thread by
+ * thread, and how busy the machine was while the figure was measured.
  *
  * Linux only: it reads /proc. Elsewhere {@link CpuMeter.open} returns undefined and the report
  * leaves the table out.
@@ -40,18 +41,17 @@ function machineTicks(): { busy: number; total: number } {
   return { busy, total: busy + at(4) + at(5) };
 }
 
+/** CPU microseconds per request, and how busy the machine was meanwhile. */
 export interface CpuPerRequest {
   readonly requests: number;
-  /** The server's main thread: in `stemma serve`, the socket thread. */
-  readonly serverMain: number;
-  /** The server's busiest other thread: in the threaded server, the application thread. */
-  readonly serverBusiest: number;
-  /** All the server's other threads together (the checkpointer, V8's and libuv's helpers). */
-  readonly serverRest: number;
-  /** This process, which generates the load. */
-  readonly loadGenerator: number;
-  /** CPU microseconds per request, all of the above. */
-  readonly total: number;
+  /** The metered process's main thread: in `stemma serve`, the socket thread. */
+  readonly mainThread: number;
+  /** Its busiest other thread: in the threaded server, the application thread. */
+  readonly busiestOtherThread: number;
+  /** All its remaining threads together (the checkpointer, V8's and libuv's helpers). */
+  readonly otherThreads: number;
+  /** This process, every thread of it: the load generator when the metered process is a server. */
+  readonly thisProcess: number;
   /** The machine's CPUs were busy this share of the measured time (0–1), counting every process. */
   readonly machineBusy: number;
   readonly cores: number;
@@ -62,12 +62,12 @@ export interface CpuPerRequest {
  * coarse (10 ms), so intervals should hold thousands of requests.
  */
 export class CpuMeter {
-  private readonly server = new Map<number, number>();
-  private client = 0;
+  private readonly threads = new Map<number, number>();
+  private own = 0;
   private busy = 0;
   private total = 0;
   private requests = 0;
-  private started: { threads: Map<number, number>; client: NodeJS.CpuUsage; machine: { busy: number; total: number } } | undefined;
+  private started: { threads: Map<number, number>; own: NodeJS.CpuUsage; machine: { busy: number; total: number } } | undefined;
 
   private readonly pid: number;
 
@@ -75,7 +75,7 @@ export class CpuMeter {
     this.pid = pid;
   }
 
-  /** A meter for the server process `pid`; undefined where /proc cannot be read. */
+  /** A meter for the threads of process `pid`; undefined where /proc cannot be read. */
   static open(pid: number): CpuMeter | undefined {
     try {
       threadTicks(pid);
@@ -87,7 +87,7 @@ export class CpuMeter {
   }
 
   start(): void {
-    this.started = { threads: threadTicks(this.pid), client: process.cpuUsage(), machine: machineTicks() };
+    this.started = { threads: threadTicks(this.pid), own: process.cpuUsage(), machine: machineTicks() };
   }
 
   /** Ends the interval begun by {@link start}, in which `requests` requests were answered. */
@@ -95,13 +95,13 @@ export class CpuMeter {
     const started = this.started;
     if (!started) throw new Error('CpuMeter.stop() without start().');
     this.started = undefined;
-    const client = process.cpuUsage(started.client);
+    const own = process.cpuUsage(started.own);
     const machine = machineTicks();
     for (const [tid, ticks] of threadTicks(this.pid)) {
       const spent = ticks - (started.threads.get(tid) ?? 0);
-      this.server.set(tid, (this.server.get(tid) ?? 0) + spent);
+      this.threads.set(tid, (this.threads.get(tid) ?? 0) + spent);
     }
-    this.client += client.user + client.system;
+    this.own += own.user + own.system;
     this.busy += machine.busy - started.machine.busy;
     this.total += machine.total - started.machine.total;
     this.requests += requests;
@@ -110,18 +110,14 @@ export class CpuMeter {
   perRequest(): CpuPerRequest {
     const microsPerTick = 1e6 / TICKS_PER_SECOND;
     const per = (ticks: number): number => (ticks * microsPerTick) / this.requests;
-    const main = this.server.get(this.pid) ?? 0;
-    const others = [...this.server].filter(([tid]) => tid !== this.pid).map(([, ticks]) => ticks);
+    const others = [...this.threads].filter(([tid]) => tid !== this.pid).map(([, ticks]) => ticks);
     const busiest = Math.max(0, ...others);
-    const rest = others.reduce((a, b) => a + b, 0) - busiest;
-    const loadGenerator = this.client / this.requests;
     return {
       requests: this.requests,
-      serverMain: per(main),
-      serverBusiest: per(busiest),
-      serverRest: per(rest),
-      loadGenerator,
-      total: per(main + busiest + rest) + loadGenerator,
+      mainThread: per(this.threads.get(this.pid) ?? 0),
+      busiestOtherThread: per(busiest),
+      otherThreads: per(others.reduce((a, b) => a + b, 0) - busiest),
+      thisProcess: this.own / this.requests,
       machineBusy: this.total > 0 ? this.busy / this.total : 0,
       cores: cpus().length,
     };

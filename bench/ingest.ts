@@ -384,14 +384,15 @@ export async function ingestBenchmark(options: { requests: number }): Promise<st
  */
 function cpuTable(cpu: { mixed: CpuPerRequest; ping: CpuPerRequest; inProcess: CpuPerRequest }): string {
   const micros = (n: number): string => n.toFixed(1);
-  // The in-process run is one process: its main thread does the application thread's work, and
-  // its load is its own, with no socket thread.
   const served = (c: CpuPerRequest): ThreadCpu => ({
-    socket: c.serverMain, application: c.serverBusiest, others: c.serverRest, loadGenerator: c.loadGenerator, total: c.total, busy: c.machineBusy, cores: c.cores,
+    socket: c.mainThread, application: c.busiestOtherThread, others: c.otherThreads, loadGenerator: c.thisProcess, busy: c.machineBusy, cores: c.cores,
   });
+  // The in-process run meters the benchmark's own process: its main thread does the application
+  // thread's work, and there is no socket thread nor a load generator apart from it.
   const inProcess = (c: CpuPerRequest): ThreadCpu => ({
-    application: c.serverMain, others: c.serverBusiest + c.serverRest, total: c.serverMain + c.serverBusiest + c.serverRest, busy: c.machineBusy, cores: c.cores,
+    application: c.mainThread, others: c.busiestOtherThread + c.otherThreads, busy: c.machineBusy, cores: c.cores,
   });
+  const total = (c: ThreadCpu): number => (c.socket ?? 0) + c.application + c.others + (c.loadGenerator ?? 0);
   const columns = [served(cpu.mixed), served(cpu.ping), inProcess(cpu.inProcess)];
   const optional = (n: number | undefined): string => (n === undefined ? '–' : micros(n));
   const rows: [string, (c: ThreadCpu) => string][] = [
@@ -399,9 +400,9 @@ function cpuTable(cpu: { mixed: CpuPerRequest; ping: CpuPerRequest; inProcess: C
     ['server: application thread', (c) => micros(c.application)],
     ['server: other threads (checkpointer, V8, libuv)', (c) => micros(c.others)],
     ['load generator (this process)', (c) => optional(c.loadGenerator)],
-    ['all of them', (c) => micros(c.total)],
+    ['all of them', (c) => micros(total(c))],
     [`machine busy while measured (${cpu.mixed.cores} cores)`, (c) => `${(100 * c.busy).toFixed(0)}%`],
-    [`ceiling: ${cpu.mixed.cores} cores ÷ CPU per request`, (c) => `${fmt.int((c.cores * 1e6) / c.total)} req/s`],
+    [`ceiling: ${cpu.mixed.cores} cores ÷ CPU per request`, (c) => `${fmt.int((c.cores * 1e6) / total(c))} req/s`],
     // The application thread runs every request in turn, so it bounds the rate even with cores to spare.
     ['ceiling: 1 core ÷ application thread CPU', (c) => `${fmt.int(1e6 / c.application)} req/s`],
   ];
@@ -418,7 +419,6 @@ interface ThreadCpu {
   readonly application: number;
   readonly others: number;
   readonly loadGenerator?: number;
-  readonly total: number;
   readonly busy: number;
   readonly cores: number;
 }
